@@ -1,0 +1,1 @@
+"""Reading the catalog back: the embedded DataHub Lite store, or DataHub GMS."""

@@ -1,0 +1,1 @@
+"""The `catalog-sync` command line."""

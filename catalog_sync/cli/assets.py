@@ -1,0 +1,46 @@
+"""`catalog-sync assets`: what the catalog holds, filtered by tags."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from catalog_sync.catalog.lite_reader import read_entries
+from catalog_sync.cli.output import fail, print_json, stdout
+from catalog_sync.errors import CatalogSyncError
+from catalog_sync.settings import get_settings
+
+
+def assets(
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Only assets with this tag (repeat: all of).")
+    ] = None,
+    containers: Annotated[
+        bool, typer.Option("--containers", help="Include containers (databases, schemas, folders).")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+) -> None:
+    """Datasets in the catalog carrying all the given tags."""
+    wanted = set(tag or [])
+    try:
+        entries = [
+            e for e in read_entries(get_settings().catalog)
+            if (containers or e.entity_type == "dataset") and wanted <= set(e.tags)
+        ]
+    except CatalogSyncError as err:
+        fail(err)
+    if json_output:
+        print_json([e.summary() for e in entries])
+        return
+    table = Table(show_edge=False)
+    for column in ("name", "platform", "type", "tags", "rows", "files"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(
+            e.name, e.platform, ", ".join(e.subtypes), ", ".join(e.tags),
+            e.properties.get("row_count", ""), e.properties.get("file_count", ""),
+        )
+    stdout.print(table)
+    stdout.print(f"{len(entries)} assets", highlight=False)

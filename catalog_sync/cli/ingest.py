@@ -1,0 +1,61 @@
+"""`catalog-sync ingest`: run recipes, show progress, end with the run report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from catalog_sync.cli.output import console, fail, print_json
+from catalog_sync.cli.progress_bar import progress_bar
+from catalog_sync.errors import CatalogSyncError
+from catalog_sync.ingest.run import run_recipes
+from catalog_sync.report import RunReport
+from catalog_sync.settings import get_settings
+
+
+def _print_report(report: RunReport) -> None:
+    data = report.as_dict()
+    table = Table(title="catalog-sync ingest", show_edge=False)
+    for column in ("recipe", "source", "datasets", "files", "rows", "bytes", "warnings",
+                   "failures", "seconds"):
+        table.add_column(column, justify="left" if column in ("recipe", "source") else "right")
+    for r in data["recipes"]:
+        table.add_row(r["recipe"], r["source"], str(r["datasets"]), str(r["files"]),
+                      str(r["rows"]), str(r["bytes"]), str(r["warnings"]), str(r["failures"]),
+                      f"{r['seconds']:.2f}")
+    console.print(table)
+    for w in report.warnings:
+        console.print(f"[yellow]warning[/] {w.title}: {w.message} [dim]{w.context}[/]",
+                      highlight=False, soft_wrap=True)
+    for f in report.failures:
+        console.print(f"[red]failure[/] {f.title}: {f.message} [dim]{f.context}[/]",
+                      highlight=False, soft_wrap=True)
+    console.print(
+        f"{data['datasets']} datasets, {data['files']} files, {data['rows']} rows, "
+        f"{data['bytes']} bytes, {len(report.warnings)} warnings, "
+        f"{len(report.failures)} failures in {data['seconds']:.2f}s",
+        highlight=False,
+    )
+
+
+def ingest(
+    recipes: Annotated[list[Path], typer.Argument(help="DataHub-format recipe files.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    strict_warnings: Annotated[
+        bool, typer.Option("--strict-warnings", help="Exit 1 when there are warnings.")
+    ] = False,
+) -> None:
+    """Run recipes into the catalog (embedded DataHub Lite unless the recipe has a sink)."""
+    try:
+        with progress_bar(console, enabled=not json_output):
+            report = run_recipes(recipes, get_settings())
+    except CatalogSyncError as err:
+        fail(err)
+    if json_output:
+        print_json(report.as_dict())
+    else:
+        _print_report(report)
+    raise typer.Exit(report.exit_code(strict_warnings))

@@ -1,0 +1,35 @@
+"""The `catalog-sync` command: one sub-command per module in this package."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import typer
+
+from catalog_sync.cli import sample
+from catalog_sync.cli.assets import assets
+from catalog_sync.cli.ingest import ingest
+
+app = typer.Typer(
+    name="catalog-sync",
+    help="Keep DataHub true to the lake and the service-bound databases; resolve tags to connections.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main(
+    debug: bool = typer.Option(False, "--debug", help="Debug logging on stderr."),
+) -> None:
+    """Configure logging once for every sub-command."""
+    level = logging.DEBUG if debug else getattr(logging, os.environ.get("CATALOG_SYNC_LOG_LEVEL", "WARNING"))
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if not debug:
+        logging.getLogger("datahub").setLevel(logging.ERROR)
+
+
+app.command()(ingest)
+app.command()(assets)
+app.add_typer(sample.app, name="sample")

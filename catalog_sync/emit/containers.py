@@ -1,0 +1,85 @@
+"""Container hierarchy (bucket, folder, database, schema) as DataHub container aspects.
+
+Keys are DataHub's own key classes, so the URNs match what DataHub's sources would mint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from datahub.emitter.mcp import MetadataChangeProposalWrapper
+from datahub.emitter.mcp_builder import (
+    BucketKey,
+    ContainerKey,
+    DatabaseKey,
+    FolderKey,
+    SchemaKey,
+    gen_containers,
+)
+from datahub.ingestion.api.workunit import MetadataWorkUnit
+
+from catalog_sync.emit.tags import global_tags_aspect
+from catalog_sync.model import ContainerRef
+
+_KEY_CLASSES: dict[str, type[ContainerKey]] = {
+    "bucket": BucketKey,
+    "folder": FolderKey,
+    "database": DatabaseKey,
+    "schema": SchemaKey,
+}
+
+_SUBTYPES: dict[str, str] = {
+    "bucket": "S3 bucket",
+    "folder": "Folder",
+    "database": "Database",
+    "schema": "Schema",
+}
+
+
+def container_key(
+    ref: ContainerRef, *, platform: str, instance: str | None, env: str
+) -> ContainerKey:
+    """DataHub's key for one container level."""
+    key_class = _KEY_CLASSES[ref.kind]
+    return key_class(platform=platform, instance=instance, env=env, **dict(ref.key))
+
+
+def container_workunits(
+    refs: Sequence[ContainerRef],
+    *,
+    platform: str,
+    instance: str | None,
+    env: str,
+    tag_origins: dict[str, dict[str, str]] | None = None,
+    existing_tags: dict[str, list[object]] | None = None,
+) -> Iterable[MetadataWorkUnit]:
+    """Every level of `refs` (outermost first), each pointing at its parent.
+
+    `tag_origins` maps a container's name to the tags (and their rule) that belong on it.
+    """
+    parent: ContainerKey | None = None
+    for ref in refs:
+        key = container_key(ref, platform=platform, instance=instance, env=env)
+        yield from gen_containers(
+            container_key=key,
+            name=ref.name,
+            sub_types=[_SUBTYPES.get(ref.kind, ref.kind.title())],
+            parent_container_key=parent,
+            extra_properties=dict(ref.properties) or None,
+            description=ref.description,
+        )
+        origins = (tag_origins or {}).get(ref.name)
+        if origins is not None:
+            urn = key.as_urn()
+            aspect = global_tags_aspect(origins, (existing_tags or {}).get(urn, []))
+            yield MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect).as_workunit()
+        parent = key
+
+
+def parent_container_urn(
+    refs: Sequence[ContainerRef], *, platform: str, instance: str | None, env: str
+) -> str | None:
+    """URN of the innermost container, the one a dataset sits in."""
+    if not refs:
+        return None
+    return container_key(refs[-1], platform=platform, instance=instance, env=env).as_urn()

@@ -1,0 +1,198 @@
+"""One asset -> the full DataHub aspects of its dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from datahub.emitter.mce_builder import (
+    make_data_platform_urn,
+    make_dataplatform_instance_urn,
+    make_dataset_urn_with_platform_instance,
+    make_schema_field_urn,
+    make_user_urn,
+)
+from datahub.emitter.mcp import MetadataChangeProposalWrapper
+from datahub.ingestion.api.workunit import MetadataWorkUnit
+from datahub.metadata.schema_classes import (
+    ArrayTypeClass,
+    BooleanTypeClass,
+    BytesTypeClass,
+    ContainerClass,
+    DataPlatformInstanceClass,
+    DatasetFieldProfileClass,
+    DatasetProfileClass,
+    DatasetPropertiesClass,
+    DateTypeClass,
+    ForeignKeyConstraintClass,
+    MapTypeClass,
+    NullTypeClass,
+    NumberTypeClass,
+    OtherSchemaClass,
+    OwnerClass,
+    OwnershipClass,
+    OwnershipTypeClass,
+    RecordTypeClass,
+    SchemaFieldClass,
+    SchemaFieldDataTypeClass,
+    SchemaMetadataClass,
+    StatusClass,
+    StringTypeClass,
+    SubTypesClass,
+    TimeStampClass,
+    TimeTypeClass,
+    ViewPropertiesClass,
+)
+
+from catalog_sync.emit.containers import parent_container_urn
+from catalog_sync.emit.tags import global_tags_aspect
+from catalog_sync.model import Asset, Field, FieldKind
+
+_TYPE_CLASSES = {
+    FieldKind.BOOLEAN: BooleanTypeClass,
+    FieldKind.NUMBER: NumberTypeClass,
+    FieldKind.STRING: StringTypeClass,
+    FieldKind.BYTES: BytesTypeClass,
+    FieldKind.DATE: DateTypeClass,
+    FieldKind.TIME: TimeTypeClass,
+    FieldKind.TIMESTAMP: TimeTypeClass,
+    FieldKind.ARRAY: ArrayTypeClass,
+    FieldKind.MAP: MapTypeClass,
+    FieldKind.STRUCT: RecordTypeClass,
+    FieldKind.NULL: NullTypeClass,
+    FieldKind.OTHER: NullTypeClass,
+}
+
+
+def dataset_urn(asset: Asset) -> str:
+    """The dataset URN of an asset (platform, optional instance, name, env)."""
+    return make_dataset_urn_with_platform_instance(
+        platform=asset.platform, name=asset.name, platform_instance=asset.instance, env=asset.env
+    )
+
+
+def _schema_field(field: Field) -> SchemaFieldClass:
+    return SchemaFieldClass(
+        fieldPath=field.path,
+        type=SchemaFieldDataTypeClass(type=_TYPE_CLASSES[field.kind]()),
+        nativeDataType=field.native_type,
+        nullable=field.nullable,
+        description=field.description,
+        isPartOfKey=field.is_primary_key or None,
+        isPartitioningKey=field.is_partition_key or None,
+        jsonProps=None,
+    )
+
+
+def _schema_metadata(asset: Asset, urn: str) -> SchemaMetadataClass:
+    foreign_keys = [
+        ForeignKeyConstraintClass(
+            name=fk.name,
+            sourceFields=[make_schema_field_urn(urn, c) for c in fk.columns],
+            foreignDataset=(target := dataset_urn(_sibling(asset, fk.target_name))),
+            foreignFields=[make_schema_field_urn(target, c) for c in fk.target_columns],
+        )
+        for fk in asset.foreign_keys
+    ]
+    primary = [f.path for f in asset.fields if f.is_primary_key]
+    return SchemaMetadataClass(
+        schemaName=asset.name,
+        platform=make_data_platform_urn(asset.platform),
+        version=0,
+        hash="",
+        platformSchema=OtherSchemaClass(rawSchema=""),
+        fields=[_schema_field(f) for f in asset.fields],
+        primaryKeys=primary or None,
+        foreignKeys=foreign_keys or None,
+    )
+
+
+def _sibling(asset: Asset, name: str) -> Asset:
+    """A stand-in for another asset of the same source, enough to mint its URN."""
+    return Asset(
+        platform=asset.platform, name=name, subtype="", env=asset.env, instance=asset.instance
+    )
+
+
+def _profile(asset: Asset) -> DatasetProfileClass | None:
+    profile = asset.profile
+    if profile is None:
+        return None
+    fields = []
+    for stats in profile.fields:
+        proportion = (
+            stats.null_count / profile.row_count
+            if stats.null_count is not None and profile.row_count
+            else None
+        )
+        fields.append(
+            DatasetFieldProfileClass(
+                fieldPath=stats.path,
+                nullCount=stats.null_count,
+                nullProportion=proportion,
+                min=stats.min_value,
+                max=stats.max_value,
+            )
+        )
+    return DatasetProfileClass(
+        timestampMillis=profile.timestamp_ms,
+        rowCount=profile.row_count,
+        columnCount=profile.column_count,
+        sizeInBytes=profile.size_bytes,
+        fieldProfiles=fields or None,
+    )
+
+
+def dataset_workunits(
+    asset: Asset,
+    tag_origins: Mapping[str, str],
+    existing_tags: Sequence[object] = (),
+) -> Iterable[MetadataWorkUnit]:
+    """Full aspects for one asset. Only aspects, never PATCH proposals."""
+    urn = dataset_urn(asset)
+    aspects: list[object] = [
+        StatusClass(removed=False),
+        DatasetPropertiesClass(
+            name=asset.display_name or asset.name.rsplit("/", 1)[-1],
+            qualifiedName=asset.name,
+            description=asset.description,
+            uri=asset.location,
+            customProperties=dict(sorted(asset.properties.items())),
+            lastModified=(
+                TimeStampClass(time=asset.profile.timestamp_ms) if asset.profile else None
+            ),
+        ),
+        _schema_metadata(asset, urn),
+        SubTypesClass(typeNames=[asset.subtype]),
+        global_tags_aspect(tag_origins, existing_tags),
+    ]
+    container = parent_container_urn(
+        asset.containers, platform=asset.platform, instance=asset.instance, env=asset.env
+    )
+    if container:
+        aspects.append(ContainerClass(container=container))
+    if asset.instance:
+        aspects.append(
+            DataPlatformInstanceClass(
+                platform=make_data_platform_urn(asset.platform),
+                instance=make_dataplatform_instance_urn(asset.platform, asset.instance),
+            )
+        )
+    if asset.view_definition is not None:
+        aspects.append(
+            ViewPropertiesClass(
+                materialized=asset.subtype == "Materialized View",
+                viewLogic=asset.view_definition,
+                viewLanguage="SQL",
+            )
+        )
+    if asset.owner:
+        aspects.append(
+            OwnershipClass(
+                owners=[OwnerClass(owner=make_user_urn(asset.owner), type=OwnershipTypeClass.TECHNICAL_OWNER)]
+            )
+        )
+    profile = _profile(asset)
+    if profile is not None:
+        aspects.append(profile)
+    for aspect in aspects:
+        yield MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect).as_workunit()  # type: ignore[arg-type]

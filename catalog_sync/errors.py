@@ -1,0 +1,51 @@
+"""One exception hierarchy: each error keeps its fields and builds its own one-line message."""
+
+from __future__ import annotations
+
+
+class CatalogSyncError(Exception):
+    """Base of every error catalog-sync raises on purpose; `exit_code` is what the CLI returns."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadInputError(CatalogSyncError):
+    """Input the user can fix (recipe, tag rules, paths, flags): exit code 2, nothing written."""
+
+    exit_code = 2
+
+
+class RecipeError(BadInputError):
+    """A recipe that cannot be run; names the file and the key or value at fault."""
+
+    def __init__(self, recipe: str, problem: str) -> None:
+        super().__init__(f"{recipe}: {problem}")
+        self.recipe = recipe
+        self.problem = problem
+
+
+class TagRulesError(BadInputError):
+    """A tags/ file that cannot be loaded; names the file (and line where known)."""
+
+    def __init__(self, path: str, problem: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {problem}")
+        self.path = path
+        self.line = line
+        self.problem = problem
+
+
+class CatalogUnavailableError(CatalogSyncError):
+    """The catalog store cannot be opened or read."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        super().__init__(f"catalog {location} is not readable: {reason}")
+        self.location = location
+        self.reason = reason

@@ -1,0 +1,1 @@
+"""Running DataHub-format recipes: load, validate, default the sink, run, report."""

@@ -1,0 +1,88 @@
+"""Recipe files: DataHub's format and loader (`${VAR}` expansion), checked before any write.
+
+A recipe without `sink` writes to the embedded DataHub Lite catalog. A `datahub-rest` sink takes
+server and token from the recipe or from DATAHUB_GMS_URL / DATAHUB_GMS_TOKEN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from datahub.configuration.config_loader import load_config_file
+from datahub.ingestion.run.pipeline_config import PipelineConfig
+from datahub.ingestion.source.source_registry import source_registry
+from pydantic import ValidationError
+
+from catalog_sync.errors import CatalogSyncError, RecipeError
+from catalog_sync.settings import Settings
+
+RECIPE_KEYS = frozenset(
+    {"source", "sink", "transformers", "pipeline_name", "run_id", "datahub_api", "reporting",
+     "flags", "failure_log"}
+)
+
+
+def lite_sink(catalog: Path) -> dict[str, Any]:
+    """The embedded-catalog sink: DataHub Lite on one SQLite file."""
+    return {"type": "datahub-lite", "config": {"type": "sqlite", "config": {"file": str(catalog)}}}
+
+
+def _first_error(err: ValidationError, prefix: str) -> str:
+    first = err.errors()[0]
+    loc = ".".join(str(p) for p in (prefix, *first["loc"]) if p != "")
+    value = first.get("input")
+    shown = f" (got {value!r})" if isinstance(value, str | int | float) and "secret" not in loc else ""
+    return f"{loc}: {first['msg']}{shown}"
+
+
+def _validate_source(path: str, source: Any) -> None:
+    if not isinstance(source, dict) or "type" not in source:
+        raise RecipeError(path, "source: must be a mapping with `type` and `config`")
+    kind = source["type"]
+    try:
+        source_class = source_registry.get(kind)
+    except Exception as err:  # the registry raises a bare KeyError/ConfigurationError
+        raise RecipeError(path, f"source.type: unknown source type {kind!r}") from err
+    config_class = source_class.get_config_class()
+    try:
+        config_class.model_validate(source.get("config") or {})
+    except ValidationError as err:
+        raise RecipeError(path, _first_error(err, "source.config")) from err
+    except CatalogSyncError as err:
+        raise RecipeError(path, f"source.config: {err}") from err
+
+
+def load_recipe(path: Path, settings: Settings) -> dict[str, Any]:
+    """The recipe as a dict ready for DataHub's Pipeline; raises RecipeError naming the fault."""
+    name = str(path)
+    if not path.is_file():
+        raise RecipeError(name, "recipe file not found")
+    try:
+        recipe = load_config_file(path, allow_remote=False, resolve_env_vars=True)
+    except Exception as err:  # loader errors: YAML syntax, unset ${VAR}
+        raise RecipeError(name, str(err).splitlines()[0]) from err
+    if not isinstance(recipe, dict):
+        raise RecipeError(name, "top level must be a mapping")
+    unknown = sorted(set(recipe) - RECIPE_KEYS)
+    if unknown:
+        raise RecipeError(name, f"{unknown[0]}: unknown recipe key")
+    _validate_source(name, recipe.get("source"))
+    sink = recipe.get("sink")
+    if sink is None:
+        recipe["sink"] = lite_sink(settings.catalog)
+    elif isinstance(sink, dict) and sink.get("type") == "datahub-rest":
+        config = sink.setdefault("config", {}) or {}
+        sink["config"] = config
+        if not config.get("server"):
+            if not settings.gms_url:
+                raise RecipeError(name, "sink.config.server: not set and DATAHUB_GMS_URL is empty")
+            config["server"] = settings.gms_url
+        if not config.get("token") and settings.gms_token is not None:
+            config["token"] = settings.gms_token.get_secret_value()
+    recipe.setdefault("pipeline_name", f"catalog-sync-{path.stem}")
+    try:
+        PipelineConfig.from_dict(recipe)
+    except ValidationError as err:
+        raise RecipeError(name, _first_error(err, "")) from err
+    return recipe

@@ -1,0 +1,1 @@
+"""Sample data the project generates itself (no downloads): a small lake, bindings."""

@@ -1,0 +1,135 @@
+"""What every catalog-sync source shares: config for tags, the tagging step, container and
+dataset emission, and DataHub's stateful stale-entity removal."""
+
+from __future__ import annotations
+
+import logging
+from abc import abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from datahub.configuration.source_common import EnvConfigMixin, PlatformInstanceConfigMixin
+from datahub.ingestion.api.common import PipelineContext
+from datahub.ingestion.api.workunit import MetadataWorkUnit
+from datahub.ingestion.source.state.stale_entity_removal_handler import (
+    StaleEntityRemovalSourceReport,
+    StatefulStaleMetadataRemovalConfig,
+)
+from datahub.ingestion.source.state.stateful_ingestion_base import (
+    StatefulIngestionConfigBase,
+    StatefulIngestionSourceBase,
+)
+from pydantic import Field
+
+from catalog_sync.catalog.existing_tags import existing_tags_reader
+from catalog_sync.emit.containers import container_key, container_workunits
+from catalog_sync.emit.datasets import dataset_urn, dataset_workunits
+from catalog_sync.emit.tags import tag_entity_workunits
+from catalog_sync.model import Asset
+from catalog_sync.settings import get_settings
+from catalog_sync.tagging import TagSet, decide_tags, load_tag_set
+from catalog_sync.tagging.definitions import TagRule, check_tag_name, parse_inline_rules
+
+logger = logging.getLogger(__name__)
+
+
+class AssetSourceConfig(
+    StatefulIngestionConfigBase[StatefulStaleMetadataRemovalConfig],
+    EnvConfigMixin,
+    PlatformInstanceConfigMixin,
+):
+    """Options every catalog-sync source accepts besides its own."""
+
+    tags_dir: str | None = Field(
+        default=None,
+        description="Folder of tag definitions and rules; default $CATALOG_SYNC_TAGS_DIR or ./tags.",
+    )
+    tags: list[str] = Field(
+        default_factory=list, description="Extra tags for everything this recipe ingests."
+    )
+    tag_rules: list[dict[str, Any]] = Field(
+        default_factory=list, description="Extra tag rules, same format as in tags/."
+    )
+
+
+@dataclass
+class AssetSourceReport(StaleEntityRemovalSourceReport):
+    """Counters shared by every source; sources add their own."""
+
+    datasets: int = 0
+    containers: int = 0
+    tags_applied: dict[str, int] = field(default_factory=dict)
+
+
+class AssetSource(StatefulIngestionSourceBase):
+    """Runs `assets()` through the tag policy and emits full aspects for each asset."""
+
+    config: AssetSourceConfig
+    report: AssetSourceReport
+
+    def __init__(self, config: AssetSourceConfig, ctx: PipelineContext) -> None:
+        super().__init__(config, ctx)
+        self.config = config
+        tags_dir = Path(config.tags_dir) if config.tags_dir else get_settings().tags_dir
+        self.tag_set: TagSet = load_tag_set(tags_dir)
+        for tag in config.tags:
+            check_tag_name(tag)
+        self.extra_rules: list[TagRule] = parse_inline_rules(config.tag_rules, "recipe tag_rules")
+        self._existing_tags = existing_tags_reader(ctx)
+
+    @abstractmethod
+    def assets(self) -> Iterable[Asset]:
+        """Every asset the source finds, one at a time."""
+
+    def get_report(self) -> AssetSourceReport:
+        return self.report
+
+    def _decide(self, facts: dict[str, str], what: str) -> dict[str, str] | None:
+        decision = decide_tags(facts, self.tag_set, self.config.tags, self.extra_rules)
+        if decision.conflicts:
+            for conflict in decision.conflicts:
+                self.report.failure(title="Conflicting tags", message=conflict, context=what)
+            return None
+        for tag in decision.origins:
+            self.report.tags_applied[tag] = self.report.tags_applied.get(tag, 0) + 1
+        return dict(decision.origins)
+
+    def get_workunits_internal(self) -> Iterable[MetadataWorkUnit]:
+        emitted_containers: set[str] = set()
+        used_tags: set[str] = set()
+        for asset in self.assets():
+            origins = self._decide(asset.facts, asset.location or asset.name)
+            if origins is None:
+                continue
+            yield from self._containers(asset, emitted_containers, used_tags)
+            urn = dataset_urn(asset)
+            existing = self._existing_tags([urn]).get(urn, [])
+            yield from dataset_workunits(asset, origins, existing)
+            used_tags.update(origins)
+            self.report.datasets += 1
+        yield from tag_entity_workunits(used_tags, self.tag_set)
+
+    def _containers(
+        self, asset: Asset, emitted: set[str], used_tags: set[str]
+    ) -> Iterable[MetadataWorkUnit]:
+        keyed = {"platform": asset.platform, "instance": asset.instance, "env": asset.env}
+        urns = [container_key(ref, **keyed).as_urn() for ref in asset.containers]
+        if all(urn in emitted for urn in urns):
+            return
+        tag_origins: dict[str, dict[str, str]] = {}
+        for ref in asset.containers:
+            if ref.facts:
+                origins = self._decide(dict(ref.facts), ref.name)
+                if origins:
+                    tag_origins[ref.name] = origins
+                    used_tags.update(origins)
+        existing = self._existing_tags(urns)
+        new = [ref for ref, urn in zip(asset.containers, urns, strict=True) if urn not in emitted]
+        # Emit the whole chain (parents link children), but count only the new levels.
+        yield from container_workunits(
+            asset.containers, tag_origins=tag_origins, existing_tags=existing, **keyed
+        )
+        emitted.update(urns)
+        self.report.containers += len(new)

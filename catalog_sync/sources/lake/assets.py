@@ -1,0 +1,168 @@
+"""A table folder and its rolled-up footers -> one `Asset`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+import pyarrow.types as pat
+
+from catalog_sync.model import Asset, ContainerRef, Field, FieldKind, FieldStats, Profile
+from catalog_sync.sources.lake.arrow_fields import arrow_fields
+from catalog_sync.sources.lake.rollup import TableRollup
+from catalog_sync.sources.lake.scan import TableFolder
+
+_MAX_STAT_CHARS = 100
+
+
+def stat_text(value: Any) -> str | None:
+    """A statistic as DataHub's profile wants it (a string); binary values are not shown."""
+    if value is None or isinstance(value, bytes | bytearray):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | int | float):
+        return str(value)
+    text = str(value)
+    return text if len(text) <= _MAX_STAT_CHARS else None
+
+
+def _folder(root_uri_of: Any, path: str) -> ContainerRef:
+    return ContainerRef("folder", path.rsplit("/", 1)[-1] or "/", (("folder_abs_path", root_uri_of(path)),))
+
+
+def _containers(folder: TableFolder) -> tuple[ContainerRef, ...]:
+    """Bucket (object stores), then every folder from the lake root down to the table's parent."""
+    root = folder.root
+    refs: list[ContainerRef] = []
+    if root.bucket:
+        refs.append(ContainerRef("bucket", root.bucket, (("bucket_name", root.bucket),)))
+        current = root.bucket
+    else:
+        if folder.path == root.path:
+            return ()
+        current = root.path
+        refs.append(_folder(root.uri_of, current))
+    for part in folder.path[len(current) :].strip("/").split("/")[:-1]:
+        current = f"{current}/{part}"
+        refs.append(_folder(root.uri_of, current))
+    return tuple(refs)
+
+
+def _fields(rollup: TableRollup) -> tuple[Field, ...]:
+    missing = rollup.missing_fields()
+    conflicts = rollup.type_conflicts()
+    fields: list[Field] = []
+    for name, seen in rollup.fields.items():
+        notes = []
+        if name in missing:
+            notes.append(f"present in {missing[name]} of {rollup.files} files")
+        if name in conflicts:
+            notes.append(f"type differs across files: {', '.join(conflicts[name])}")
+        flat = list(arrow_fields(seen.field, nullable=name not in missing))
+        if notes:
+            head = flat[0]
+            flat[0] = Field(
+                head.path, head.native_type, head.kind, head.nullable, "; ".join(notes)
+            )
+        fields += flat
+    for key, is_int in rollup.partition_keys.items():
+        if key in rollup.fields:
+            continue
+        fields.append(
+            Field(
+                path=key,
+                native_type="int64" if is_int else "string",
+                kind=FieldKind.NUMBER if is_int else FieldKind.STRING,
+                nullable=False,
+                is_partition_key=True,
+            )
+        )
+    return tuple(fields)
+
+
+def _profile(rollup: TableRollup, column_count: int, timestamp_ms: int) -> Profile:
+    stats: list[FieldStats] = []
+    for name, seen in rollup.fields.items():
+        if pat.is_nested(seen.field.type):
+            continue
+        rolled = rollup.column_stats(name)
+        if rolled is None:
+            continue
+        null_count, low, high = rolled
+        if name in rollup.missing_fields() and null_count is not None:
+            null_count = None  # files without the column have no count for it
+        stats.append(FieldStats(name, null_count, stat_text(low), stat_text(high)))
+    return Profile(
+        row_count=rollup.rows,
+        column_count=column_count,
+        timestamp_ms=timestamp_ms,
+        size_bytes=rollup.bytes,
+        fields=tuple(stats),
+    )
+
+
+def _properties(folder: TableFolder, rollup: TableRollup) -> dict[str, str]:
+    location = folder.root.uri_of(folder.path)
+    properties = {
+        "location": location,
+        "format": "parquet",
+        "row_count": str(rollup.rows),
+        "file_count": str(rollup.files),
+        "row_group_count": str(rollup.row_groups),
+        "total_bytes": str(rollup.bytes),
+        "compression": ",".join(sorted(rollup.codecs)),
+        "last_modified": rollup.newest_mtime.isoformat(),
+        "partition_count": str(len(rollup.partitions)),
+    }
+    if rollup.partition_keys:
+        properties["partition_keys"] = ",".join(rollup.partition_keys)
+    if rollup.bad_files:
+        properties["unreadable_files"] = str(rollup.bad_files)
+    missing = rollup.missing_fields()
+    if missing:
+        properties["schema_drift_missing_fields"] = ", ".join(
+            f"{name} ({count}/{rollup.files} files)" for name, count in missing.items()
+        )
+    conflicts = rollup.type_conflicts()
+    if conflicts:
+        properties["schema_drift_type_conflicts"] = "; ".join(
+            f"{name}: {' vs '.join(types)}" for name, types in conflicts.items()
+        )
+    return properties
+
+
+def table_asset(folder: TableFolder, rollup: TableRollup, *, env: str, instance: str | None,
+                profile: bool) -> Asset:
+    """The asset of one table folder."""
+    root = folder.root
+    fields = _fields(rollup)
+    top_level = [f for f in fields if "." not in f.path or f.is_partition_key]
+    timestamp_ms = rollup.newest_mtime_ns // 1_000_000
+    facts = {
+        "source": "lake",
+        "platform": root.platform,
+        "subtype": "Table",
+        "scheme": root.scheme,
+        "path": folder.path,
+        "table": folder.path.rsplit("/", 1)[-1],
+    }
+    if root.bucket:
+        facts["bucket"] = root.bucket
+    return Asset(
+        platform=root.platform,
+        name=folder.path.lstrip("/") if root.bucket else folder.path,
+        subtype="Table",
+        env=env,
+        instance=instance,
+        display_name=folder.path.rsplit("/", 1)[-1],
+        location=root.uri_of(folder.path),
+        fields=fields,
+        properties=_properties(folder, rollup),
+        containers=_containers(folder),
+        profile=_profile(rollup, len(top_level), timestamp_ms) if profile else None,
+        facts=facts,
+    )

@@ -1,0 +1,100 @@
+"""Reading one parquet file's footer: schema, row counts, codecs and column statistics.
+
+Only the footer is read (pyarrow fetches the file tail); data pages are never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+# Footer reads fail with these for truncated, empty, corrupt and non-parquet files.
+FOOTER_ERRORS: tuple[type[BaseException], ...] = (pa.ArrowException, OSError, ValueError)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnStats:
+    """One top-level column's statistics over a file's row groups; None when unknown."""
+
+    null_count: int | None
+    min_value: Any
+    max_value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class FileFooter:
+    """What a footer says about one file."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    rows: int
+    row_groups: int
+    schema: pa.Schema
+    codecs: frozenset[str]
+    stats: dict[str, ColumnStats]
+
+
+def _merge_minmax(current: Any, new: Any, pick: Any) -> Any:
+    if current is None:
+        return new
+    if new is None:
+        return current
+    try:
+        return pick(current, new)
+    except TypeError:
+        return current
+
+
+def _column_stats(metadata: pq.FileMetaData) -> tuple[frozenset[str], dict[str, ColumnStats]]:
+    codecs: set[str] = set()
+    nulls: dict[str, int | None] = {}
+    mins: dict[str, Any] = {}
+    maxs: dict[str, Any] = {}
+    for rg_index in range(metadata.num_row_groups):
+        row_group = metadata.row_group(rg_index)
+        for col_index in range(row_group.num_columns):
+            column = row_group.column(col_index)
+            codecs.add(column.compression)
+            path = column.path_in_schema
+            if "." in path:  # nested leaves are not profiled
+                continue
+            stats = column.statistics
+            if stats is None:
+                nulls[path] = None
+                continue
+            if stats.has_null_count and (seen := nulls.get(path, 0)) is not None:
+                nulls[path] = seen + stats.null_count
+            else:
+                nulls[path] = None
+            if stats.has_min_max:
+                mins[path] = _merge_minmax(mins.get(path), stats.min, min)
+                maxs[path] = _merge_minmax(maxs.get(path), stats.max, max)
+    return frozenset(codecs), {
+        path: ColumnStats(nulls[path], mins.get(path), maxs.get(path)) for path in nulls
+    }
+
+
+def read_footer(filesystem: pafs.FileSystem, info: pafs.FileInfo) -> FileFooter:
+    """Footer of `info.path`; raises one of FOOTER_ERRORS when the file is not valid parquet."""
+    if not info.size:
+        raise ValueError("zero-byte file")
+    with filesystem.open_input_file(info.path) as handle:
+        metadata = pq.ParquetFile(handle).metadata
+        schema = metadata.schema.to_arrow_schema()
+    codecs, stats = _column_stats(metadata)
+    mtime_ns = info.mtime_ns if info.mtime_ns is not None else 0
+    return FileFooter(
+        path=info.path,
+        size=info.size,
+        mtime_ns=mtime_ns,
+        rows=metadata.num_rows,
+        row_groups=metadata.num_row_groups,
+        schema=schema,
+        codecs=codecs,
+        stats=stats,
+    )

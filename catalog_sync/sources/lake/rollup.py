@@ -1,0 +1,108 @@
+"""Folding a table's file footers into one summary: union schema, drift, totals, statistics.
+
+Footers are folded one at a time, so memory grows with the schema, not the file count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from catalog_sync.sources.lake.footer import FileFooter
+
+
+@dataclass
+class _FieldSeen:
+    field: pa.Field
+    files: int = 0
+    types: dict[str, None] = field(default_factory=dict)
+
+
+@dataclass
+class _StatsSeen:
+    null_count: int | None = 0
+    files: int = 0
+    min_value: Any = None
+    max_value: Any = None
+
+
+def _pick(current: Any, new: Any, choose: Any) -> Any:
+    if current is None or new is None:
+        return new if current is None else current
+    try:
+        return choose(current, new)
+    except TypeError:
+        return current
+
+
+@dataclass
+class TableRollup:
+    """Running totals for one table folder."""
+
+    files: int = 0
+    rows: int = 0
+    row_groups: int = 0
+    bytes: int = 0
+    newest_mtime_ns: int = 0
+    codecs: set[str] = field(default_factory=set)
+    fields: dict[str, _FieldSeen] = field(default_factory=dict)
+    stats: dict[str, _StatsSeen] = field(default_factory=dict)
+    partitions: set[str] = field(default_factory=set)
+    partition_keys: dict[str, bool] = field(default_factory=dict)  # key -> all values integers
+    bad_files: int = 0
+
+    def add(self, footer: FileFooter, partition: tuple[tuple[str, str], ...]) -> None:
+        self.files += 1
+        self.rows += footer.rows
+        self.row_groups += footer.row_groups
+        self.bytes += footer.size
+        self.newest_mtime_ns = max(self.newest_mtime_ns, footer.mtime_ns)
+        self.codecs |= footer.codecs
+        for arrow_field in footer.schema:
+            seen = self.fields.get(arrow_field.name)
+            if seen is None:
+                seen = self.fields[arrow_field.name] = _FieldSeen(arrow_field)
+            seen.files += 1
+            seen.types[str(arrow_field.type)] = None
+        for name, column in footer.stats.items():
+            rolled = self.stats.setdefault(name, _StatsSeen())
+            rolled.files += 1
+            if rolled.null_count is not None and column.null_count is not None:
+                rolled.null_count += column.null_count
+            else:
+                rolled.null_count = None
+            rolled.min_value = _pick(rolled.min_value, column.min_value, min)
+            rolled.max_value = _pick(rolled.max_value, column.max_value, max)
+        if partition:
+            self.partitions.add("/".join(f"{k}={v}" for k, v in partition))
+            for key, value in partition:
+                is_int = self.partition_keys.get(key, True)
+                self.partition_keys[key] = is_int and value.lstrip("-").isdigit()
+
+    @property
+    def newest_mtime(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.newest_mtime_ns / 1e9, tz=dt.UTC)
+
+    def missing_fields(self) -> dict[str, int]:
+        """Fields absent from some files -> how many files have them."""
+        return {n: s.files for n, s in self.fields.items() if s.files < self.files}
+
+    def type_conflicts(self) -> dict[str, list[str]]:
+        """Fields whose type differs across files -> the types seen, in order."""
+        return {n: list(s.types) for n, s in self.fields.items() if len(s.types) > 1}
+
+    def column_stats(self, name: str) -> tuple[int | None, Any, Any] | None:
+        """(null count, min, max) for a column, or None if some file lacked its statistics.
+
+        Files missing the column entirely contribute all their rows as nulls only when every
+        file that has it reported a null count.
+        """
+        rolled = self.stats.get(name)
+        seen = self.fields.get(name)
+        if rolled is None or seen is None or rolled.files != seen.files:
+            return None
+        null_count = rolled.null_count
+        return null_count, rolled.min_value, rolled.max_value

@@ -1,0 +1,77 @@
+"""Walking a lake root into table folders, streaming: one table's file list at a time.
+
+A folder is a table when it holds data files directly or has hive partition folders
+(`key=value/`); everything beneath a table folder belongs to it. Names starting with `.` or
+`_` (`_SUCCESS`, `.crc`) are bookkeeping and skipped.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import pyarrow.fs as pafs
+
+from catalog_sync.sources.lake.fs import LakeRoot
+
+
+@dataclass(frozen=True, slots=True)
+class TableFolder:
+    """A table's folder and its files (FileInfo carries size and modification time)."""
+
+    root: LakeRoot
+    path: str
+    relative: str
+    files: list[pafs.FileInfo]
+
+    def partition_of(self, file_path: str) -> tuple[tuple[str, str], ...]:
+        """The `key=value` folders between the table folder and the file."""
+        inner = file_path[len(self.path) + 1 :].split("/")[:-1]
+        return tuple(tuple(p.split("=", 1)) for p in inner if "=" in p)  # type: ignore[misc]
+
+
+def is_hidden(name: str) -> bool:
+    return name.startswith((".", "_"))
+
+
+def _selected(relative: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    included = any(fnmatch.fnmatchcase(relative, g) for g in include)
+    return included and not any(fnmatch.fnmatchcase(relative, g) for g in exclude)
+
+
+def _list(filesystem: pafs.FileSystem, path: str, recursive: bool) -> list[pafs.FileInfo]:
+    return filesystem.get_file_info(pafs.FileSelector(path, recursive=recursive))
+
+
+def _table_files(filesystem: pafs.FileSystem, path: str) -> list[pafs.FileInfo]:
+    infos = _list(filesystem, path, recursive=True)
+    prefix = len(path) + 1
+    return sorted(
+        (
+            i
+            for i in infos
+            if i.type == pafs.FileType.File
+            and not any(is_hidden(part) for part in i.path[prefix:].split("/"))
+        ),
+        key=lambda i: i.path,
+    )
+
+
+def find_tables(
+    root: LakeRoot, include: Sequence[str] = ("*",), exclude: Sequence[str] = ()
+) -> Iterator[TableFolder]:
+    """Table folders under `root`, depth first in name order."""
+    filesystem = root.filesystem
+    stack = [root.path]
+    while stack:
+        folder = stack.pop()
+        children = [c for c in _list(filesystem, folder, recursive=False) if not is_hidden(c.base_name)]
+        has_files = any(c.type == pafs.FileType.File for c in children)
+        dirs = sorted(c.path for c in children if c.type == pafs.FileType.Directory)
+        if has_files or any("=" in d.rsplit("/", 1)[-1] for d in dirs):
+            relative = folder[len(root.path) + 1 :] or folder.rsplit("/", 1)[-1]
+            if _selected(relative, include, exclude):
+                yield TableFolder(root, folder, relative, _table_files(filesystem, folder))
+            continue
+        stack.extend(reversed(dirs))
