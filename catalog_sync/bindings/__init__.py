@@ -1,0 +1,15 @@
+"""Kubernetes service bindings (servicebinding.io): reading `$SERVICE_BINDING_ROOT` into typed
+`Binding` records that keep their folder name, and the connection facts they carry."""
+
+from __future__ import annotations
+
+from catalog_sync.bindings.model import Binding, normalize_type, validate_binding_name
+from catalog_sync.bindings.reader import BindingRootError, read_bindings
+
+__all__ = [
+    "Binding",
+    "BindingRootError",
+    "normalize_type",
+    "read_bindings",
+    "validate_binding_name",
+]

@@ -1,0 +1,1 @@
+"""Test support: real services started for the tests (PostgreSQL, S3, pgAdmin)."""
