@@ -1,0 +1,213 @@
+"""Lake benchmark: catalog-sync's lake source against DataHub's own `s3` source, same lake, same
+`file` sink, each a child process; prints median wall time, the ratio and peak memory.
+
+    .venv/bin/python bench/lake.py                 # 1,000 and 20,000 files, 3 repetitions
+    .venv/bin/python bench/lake.py --incremental   # also: re-run on the unchanged lake
+    .venv/bin/python bench/lake.py --sizes 1k --repeat 1
+
+DataHub's `s3` source needs `acryl-datahub[s3]`, which pins pyarrow below 24; it runs from its
+own virtualenv (bench/.work/datahub-venv, made on first use) so the project's is left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import decimal
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, WORK, Run, median, run  # noqa: E402
+
+SIZES = {"1k": (40, 25), "20k": (200, 100)}  # tables x files per table
+ROWS_PER_FILE = 200
+DATAHUB_VENV = WORK / "datahub-venv"
+DATAHUB_REQUIREMENT = "acryl-datahub[s3]==1.7.0.17"
+
+
+def _table(shape: int, rng: random.Random, start: int) -> pa.Table:
+    """Four table shapes: numeric, text with zoned timestamps, nested, decimal + dictionary."""
+    n = ROWS_PER_FILE
+    ids = pa.array(range(start, start + n), pa.int64())
+    if shape == 0:
+        return pa.table({"id": ids, "x": pa.array([rng.random() for _ in range(n)]),
+                         "y": pa.array([rng.randrange(1000) for _ in range(n)], pa.int32()),
+                         "ok": pa.array([rng.random() > 0.5 for _ in range(n)])})
+    if shape == 1:
+        base = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+        return pa.table({
+            "id": ids,
+            "at": pa.array([base + dt.timedelta(seconds=rng.randrange(10**7)) for _ in range(n)],
+                           pa.timestamp("us", tz="UTC")),
+            "kind": pa.array([rng.choice(["view", "click", "buy", None]) for _ in range(n)]),
+            "note": pa.array([f"note {rng.randrange(10**6)}" for _ in range(n)]),
+        })
+    if shape == 2:
+        return pa.table({
+            "id": ids,
+            "point": pa.array([{"x": rng.random(), "y": rng.random()} for _ in range(n)]),
+            "tags": pa.array([[f"t{rng.randrange(9)}"] * rng.randrange(3) for _ in range(n)]),
+        })
+    return pa.table({
+        "id": ids,
+        "amount": pa.array([decimal.Decimal(rng.randrange(10**6)) / 100 for _ in range(n)],
+                           pa.decimal128(12, 2)),
+        "currency": pa.array([rng.choice(["EUR", "USD", "GBP"]) for _ in range(n)])
+        .dictionary_encode(),
+        "day": pa.array([dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(365))
+                         for _ in range(n)]),
+    })
+
+
+def generate(root: Path, tables: int, files: int) -> Path:
+    """The lake, made once per size; every fourth table is hive-partitioned (`day=.../`)."""
+    marker = root / ".complete"
+    if marker.exists():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    rng = random.Random(tables * files)
+    for t in range(tables):
+        folder = root / f"table_{t:03d}"
+        hive = t % 4 == 3
+        sample = [_table(t % 4, rng, i * ROWS_PER_FILE) for i in range(4)]
+        for f in range(files):
+            where = folder / f"day=2024-01-{f % 5 + 1:02d}" if hive else folder
+            where.mkdir(parents=True, exist_ok=True)
+            pq.write_table(sample[f % 4], where / f"part-{f:05d}.parquet",
+                           compression="zstd" if t % 2 else "snappy")
+    marker.touch()
+    return root
+
+
+def _write(path: Path, recipe: dict[str, object]) -> Path:
+    path.write_text(yaml.safe_dump(recipe, sort_keys=False))
+    return path
+
+
+def catalog_sync_recipe(lake: Path, out: Path, cache: Path | None) -> dict[str, object]:
+    config: dict[str, object] = {"paths": [str(lake)], "tags_dir": str(REPO / "tags")}
+    if cache is not None:
+        config["footer_cache"] = str(cache)
+    return {"source": {"type": "catalog-sync-lake", "config": config},
+            "sink": {"type": "file", "config": {"filename": str(out)}}}
+
+
+def datahub_recipe(lake: Path, out: Path) -> dict[str, object]:
+    """DataHub's own lake source on local files: one path spec per layout, profiling off."""
+    return {
+        "source": {"type": "s3", "config": {
+            "platform": "file",
+            "path_specs": [
+                # bench/.work is a hidden folder to DataHub: allow it, the lake has none inside.
+                {"include": f"{lake}/{{table}}/*.parquet", "include_hidden_folders": True},
+                {"include": f"{lake}/{{table}}/{{partition_key[0]}}={{partition[0]}}/*.parquet",
+                 "include_hidden_folders": True},
+            ],
+            "profiling": {"enabled": False},
+        }},
+        "sink": {"type": "file", "config": {"filename": str(out)}},
+    }
+
+
+def datahub_venv() -> Path:
+    """DataHub's CLI with the `s3` plugin, in a virtualenv of its own (made on first use)."""
+    cli = DATAHUB_VENV / "bin" / "datahub"
+    if not cli.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(DATAHUB_VENV)], check=True)
+        subprocess.run([str(DATAHUB_VENV / "bin" / "pip"), "install", "-q", DATAHUB_REQUIREMENT],
+                       check=True)
+    return cli
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ, DATAHUB_TELEMETRY_ENABLED="false", CATALOG_SYNC_LOG_LEVEL="ERROR")
+    env.pop("DATAHUB_GMS_URL", None)
+    return env
+
+
+def _datasets(out: Path) -> int:
+    records = json.loads(out.read_text())
+    return len({r.get("entityUrn") or r.get("proposedSnapshot", {}).get("urn") for r in records
+                if "dataset:" in str(r.get("entityUrn") or r.get("proposedSnapshot", {}))})
+
+
+def _checked(what: str, result: Run, log: Path) -> Run:
+    if result.returncode != 0:
+        sys.exit(f"{what} exited {result.returncode}; see {log}")
+    return result
+
+
+def bench_size(size: str, repeat: int, incremental: bool) -> dict[str, object]:
+    tables, files = SIZES[size]
+    lake = generate(WORK / f"lake-{size}", tables, files)
+    runs = WORK / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    cs_out, dh_out, cache = runs / f"cs-{size}.json", runs / f"dh-{size}.json", runs / f"fc-{size}"
+    cs = _write(runs / f"cs-{size}.yml", catalog_sync_recipe(lake, cs_out, None))
+    dh = _write(runs / f"dh-{size}.yml", datahub_recipe(lake, dh_out))
+    cs_cmd = [str(REPO / ".venv" / "bin" / "catalog-sync"), "ingest", str(cs), "--json"]
+    dh_cmd = [str(datahub_venv()), "ingest", "-c", str(dh), "--no-default-report"]
+    cs_runs: list[Run] = []
+    dh_runs: list[Run] = []
+    for _ in range(repeat):  # interleaved, so a noisy neighbour hurts both alike
+        cs_runs.append(_checked("catalog-sync", run(cs_cmd, env=_env(), log=runs / "cs.log"),
+                                runs / "cs.log"))
+        dh_runs.append(_checked("datahub", run(dh_cmd, env=_env(), log=runs / "dh.log"),
+                                runs / "dh.log"))
+    report = json.loads((runs / "cs.log").read_text())
+    result: dict[str, object] = {
+        "size": size, "files": tables * files, "footers_read": report["files"],
+        "datasets": (report["datasets"], _datasets(dh_out)),
+        "catalog_sync_s": median([r.seconds for r in cs_runs]),
+        "datahub_s": median([r.seconds for r in dh_runs]),
+        "catalog_sync_rss_mib": median([r.peak_rss_mib for r in cs_runs]),
+        "datahub_rss_mib": median([r.peak_rss_mib for r in dh_runs]),
+    }
+    result["ratio"] = result["catalog_sync_s"] / result["datahub_s"]  # type: ignore[operator]
+    if incremental:
+        shutil.rmtree(cache, ignore_errors=True)
+        warm = _write(runs / f"cs-{size}-cached.yml", catalog_sync_recipe(lake, cs_out, cache))
+        cold = run(cs_cmd[:2] + [str(warm), "--json"], env=_env())  # fills the cache
+        again = [run(cs_cmd[:2] + [str(warm), "--json"], env=_env(), log=runs / "inc.log")
+                 for _ in range(repeat)]
+        result["cold_cached_s"] = cold.seconds
+        result["incremental_s"] = median([r.seconds for r in again])
+        result["incremental_ratio"] = result["incremental_s"] / result["catalog_sync_s"]  # type: ignore[operator]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", choices=sorted(SIZES), default=["1k", "20k"])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--incremental", action="store_true")
+    args = parser.parse_args()
+    results = [bench_size(size, args.repeat, args.incremental) for size in args.sizes]
+    for r in results:
+        line = (f"{r['size']:>4} files={r['files']} footers read={r['footers_read']} "
+                f"datasets(cs,dh)={r['datasets']} | catalog-sync {r['catalog_sync_s']:.2f}s "
+                f"{r['catalog_sync_rss_mib']:.0f} MiB | datahub s3 {r['datahub_s']:.2f}s "
+                f"{r['datahub_rss_mib']:.0f} MiB | ratio {r['ratio']:.2f}x")
+        if "incremental_s" in r:
+            line += (f" | incremental {r['incremental_s']:.2f}s "
+                     f"({r['incremental_ratio']:.2f}x of full)")
+        print(line)
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        print(f"catalog-sync peak RSS {first['size']} -> {last['size']}: "
+              f"{first['catalog_sync_rss_mib']:.0f} -> {last['catalog_sync_rss_mib']:.0f} MiB")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
