@@ -1,0 +1,88 @@
+"""Resolution core: tags (+ type, provider, binding name) -> exactly one binding -> Connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog_sync.bindings import Binding
+from catalog_sync.catalog.lite_index import LiteCatalog
+from catalog_sync.discovery import (
+    AmbiguousMatchError,
+    BindingMissingError,
+    NoMatchError,
+    connection_for,
+    database_bindings,
+    resolve_one,
+)
+from catalog_sync.errors import BadInputError
+from tests.support.lite_catalog import database_assets, lake_asset, write_binding, write_catalog
+
+GP = Binding(name="gp-train", type="greenplum", provider="vmware", host="gp.internal", port=5432,
+             database="warehouse", sslmode="require")
+PG = Binding(name="pg-infer", type="postgresql", provider="aws", host="pg.internal", port=5433,
+             database="serving")
+PG2 = Binding(name="pg-infer-2", type="postgresql", provider="gcp", host="pg2.internal",
+              port=5432, database="serving2")
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> LiteCatalog:
+    path = tmp_path / "catalog.db"
+    _, gp = database_assets(GP, ["public.images", "public.labels"], role="training")
+    _, pg = database_assets(PG, ["public.features"], role="inference")
+    _, pg2 = database_assets(PG2, ["public.features"], role="inference")
+    write_catalog(path, [*gp, *pg, *pg2, lake_asset("lake/cifar10", {"training", "data lake"})])
+    return LiteCatalog(path)
+
+
+def test_training_tag_resolves_to_the_greenplum_binding(catalog: LiteCatalog) -> None:
+    found = resolve_one(catalog, ["training"])
+    assert found.name == "gp-train"
+    assert (found.type, found.provider, found.host, found.port) == (
+        "greenplum", "vmware", "gp.internal", 5432)
+    assert found.database == "warehouse" and found.sslmode == "require"
+    # the database container and both tables point at it; the lake dataset has no binding
+    assert len(found.assets) == 3
+    assert "training" in found.tags and "servicebinding:type:greenplum" in found.tags
+
+
+def test_many_matches_raise_with_candidates(catalog: LiteCatalog) -> None:
+    with pytest.raises(AmbiguousMatchError) as caught:
+        resolve_one(catalog, ["inference"])
+    assert [c.name for c in caught.value.candidates] == ["pg-infer", "pg-infer-2"]
+    assert resolve_one(catalog, ["inference"], provider="gcp").name == "pg-infer-2"
+    assert resolve_one(catalog, ["inference"], name="pg-infer").name == "pg-infer"
+
+
+def test_type_alias_and_no_match(catalog: LiteCatalog) -> None:
+    assert len(database_bindings(catalog, ["inference"], type="postgres")) == 2
+    with pytest.raises(NoMatchError) as caught:
+        resolve_one(catalog, ["training"], type="postgresql")
+    # what the tags alone matched is shown, so the wrong type is visible
+    assert [c.name for c in caught.value.candidates] == ["gp-train"]
+    assert database_bindings(catalog, ["no-such-tag"]) == []
+
+
+def test_binding_name_is_validated(catalog: LiteCatalog) -> None:
+    for bad in ("../etc", "a/b", ".."):
+        with pytest.raises(BadInputError):
+            database_bindings(catalog, [], name=bad)
+
+
+def test_connection_takes_user_and_password_from_the_binding_root(
+    catalog: LiteCatalog, tmp_path: Path
+) -> None:
+    root = tmp_path / "bindings"
+    write_binding(root, "gp-train", {"type": "greenplum", "host": "gp.internal", "port": "5432",
+                                     "database": "warehouse", "username": "loader",
+                                     "password": "s3cret"})
+    conn = connection_for(resolve_one(catalog, ["training"]), root)
+    assert conn.username == "loader"
+    assert conn.password is not None and conn.password.get_secret_value() == "s3cret"
+    assert conn.sslmode == "require"  # from the catalog when the binding has none
+    assert "s3cret" not in repr(conn)
+    with pytest.raises(BindingMissingError):
+        connection_for(resolve_one(catalog, ["inference"], provider="aws"), root)
+    assert connection_for(resolve_one(catalog, ["training"]), None).username is None

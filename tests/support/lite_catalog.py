@@ -1,0 +1,84 @@
+"""Writing database and lake assets into an embedded DataHub Lite catalog for discovery tests.
+
+Until the database source lands, tests emit the same full aspects it will (the contract:
+customProperties = `Binding.coordinates()` on the database container and its datasets, plus the
+`servicebinding:type:<t>`, `servicebinding:provider:<p>` and role tags) through catalog_sync.emit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from datahub.lite.lite_util import get_datahub_lite
+
+from catalog_sync.bindings import Binding
+from catalog_sync.emit.containers import container_workunits
+from catalog_sync.emit.datasets import dataset_workunits
+from catalog_sync.model import Asset, BindingRef, ContainerRef, Field, FieldKind
+
+
+def binding_tags(binding: Binding, role: str | None) -> set[str]:
+    tags = {f"servicebinding:type:{binding.type}"}
+    if binding.provider:
+        tags.add(f"servicebinding:provider:{binding.provider}")
+    if role:
+        tags.add(role)
+    return tags
+
+
+def database_assets(
+    binding: Binding, tables: Iterable[str], role: str | None = None,
+    platform: str = "postgres", extra_tags: Iterable[str] = (),
+) -> tuple[ContainerRef, list[Asset]]:
+    """The database container and one dataset per `schema.table`, as the database source would."""
+    coordinates = binding.coordinates()
+    database = binding.database or binding.name
+    container = ContainerRef(
+        kind="database", name=database, key=(("database", f"{binding.name}.{database}"),),
+        properties=tuple(sorted(coordinates.items())),
+    )
+    tags = binding_tags(binding, role) | set(extra_tags)
+    assets = [
+        Asset(
+            platform=platform, name=f"{binding.name}.{database}.{table}", subtype="Table",
+            instance=None, fields=(Field("id", "integer", FieldKind.NUMBER, nullable=False),),
+            properties=dict(coordinates), containers=(container,),
+            binding=BindingRef(binding.name, binding.type, binding.provider),
+            tags=frozenset(tags),
+        )
+        for table in tables
+    ]
+    return container, assets
+
+
+def lake_asset(name: str, tags: Iterable[str]) -> Asset:
+    return Asset(platform="file", name=name, subtype="Table", tags=frozenset(tags),
+                 properties={"file_count": "1"})
+
+
+def write_catalog(path: Path, assets: Iterable[Asset]) -> None:
+    """Emit every asset (and its containers, tagged like the asset) into the Lite file."""
+    lite = get_datahub_lite({"type": "sqlite", "config": {"file": str(path)}})
+    try:
+        seen: set[str] = set()
+        for asset in assets:
+            origins = {t: "test" for t in sorted(asset.tags)}
+            todo = [c for c in asset.containers if c.name not in seen]
+            seen.update(c.name for c in todo)
+            units = list(container_workunits(
+                todo, platform=asset.platform, instance=asset.instance, env=asset.env,
+                tag_origins={c.name: origins for c in todo if c.kind == "database"},
+            )) + list(dataset_workunits(asset, origins))
+            for unit in units:
+                lite.write(unit.metadata)
+    finally:
+        lite.close()
+
+
+def write_binding(root: Path, name: str, entries: dict[str, str]) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, value in entries.items():
+        (folder / key).write_text(value)
+    return folder
