@@ -21,7 +21,7 @@ from datahub.ingestion.source.state.stateful_ingestion_base import (
     StatefulIngestionConfigBase,
     StatefulIngestionSourceBase,
 )
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from catalog_sync.catalog.existing_tags import existing_tags_reader
 from catalog_sync.emit.containers import container_key, container_workunits
@@ -53,6 +53,11 @@ class AssetSourceConfig(
         default_factory=list, description="Extra tag rules, same format as in tags/."
     )
 
+    @field_validator("tags")
+    @classmethod
+    def _valid_tags(cls, value: list[str]) -> list[str]:
+        return [check_tag_name(tag) for tag in value]
+
 
 @dataclass
 class AssetSourceReport(StaleEntityRemovalSourceReport):
@@ -61,6 +66,12 @@ class AssetSourceReport(StaleEntityRemovalSourceReport):
     datasets: int = 0
     containers: int = 0
     tags_applied: dict[str, int] = field(default_factory=dict)
+
+
+def _tag_policy(config: AssetSourceConfig) -> tuple[TagSet, list[TagRule]]:
+    """The tags/ folder plus the recipe's own rules; bad rules raise TagRulesError."""
+    tags_dir = Path(config.tags_dir) if config.tags_dir else get_settings().tags_dir
+    return load_tag_set(tags_dir), parse_inline_rules(config.tag_rules, "recipe tag_rules")
 
 
 class AssetSource(StatefulIngestionSourceBase):
@@ -72,12 +83,14 @@ class AssetSource(StatefulIngestionSourceBase):
     def __init__(self, config: AssetSourceConfig, ctx: PipelineContext) -> None:
         super().__init__(config, ctx)
         self.config = config
-        tags_dir = Path(config.tags_dir) if config.tags_dir else get_settings().tags_dir
-        self.tag_set: TagSet = load_tag_set(tags_dir)
-        for tag in config.tags:
-            check_tag_name(tag)
-        self.extra_rules: list[TagRule] = parse_inline_rules(config.tag_rules, "recipe tag_rules")
+        self.tag_set, self.extra_rules = _tag_policy(config)
         self._existing_tags = existing_tags_reader(ctx)
+
+    @classmethod
+    def check_config(cls, config: AssetSourceConfig) -> None:
+        """Checks that need the outside world (tags folder, lake paths). The CLI runs them
+        before any sink opens, so bad input leaves the catalog untouched; raise BadInputError."""
+        _tag_policy(config)
 
     @abstractmethod
     def assets(self) -> Iterable[Asset]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from dataclasses import replace
 from typing import Any
 
 import pyarrow.types as pat
@@ -55,6 +56,7 @@ def _containers(folder: TableFolder) -> tuple[ContainerRef, ...]:
 def _fields(rollup: TableRollup) -> tuple[Field, ...]:
     missing = rollup.missing_fields()
     conflicts = rollup.type_conflicts()
+    keys = rollup.partition_keys
     fields: list[Field] = []
     for name, seen in rollup.fields.items():
         notes = []
@@ -62,14 +64,16 @@ def _fields(rollup: TableRollup) -> tuple[Field, ...]:
             notes.append(f"present in {missing[name]} of {rollup.files} files")
         if name in conflicts:
             notes.append(f"type differs across files: {', '.join(conflicts[name])}")
-        flat = list(arrow_fields(seen.field, nullable=name not in missing))
-        if notes:
-            head = flat[0]
-            flat[0] = Field(
-                head.path, head.native_type, head.kind, head.nullable, "; ".join(notes)
-            )
+        flat = list(arrow_fields(seen.field))
+        # A column some files lack reads as null there, whatever its declared nullability.
+        flat[0] = replace(
+            flat[0],
+            nullable=flat[0].nullable or name in missing,
+            description="; ".join(notes) or None,
+            is_partition_key=name in keys,
+        )
         fields += flat
-    for key, is_int in rollup.partition_keys.items():
+    for key, is_int in keys.items():
         if key in rollup.fields:
             continue
         fields.append(
@@ -93,8 +97,6 @@ def _profile(rollup: TableRollup, column_count: int, timestamp_ms: int) -> Profi
         if rolled is None:
             continue
         null_count, low, high = rolled
-        if name in rollup.missing_fields() and null_count is not None:
-            null_count = None  # files without the column have no count for it
         stats.append(FieldStats(name, null_count, stat_text(low), stat_text(high)))
     return Profile(
         row_count=rollup.rows,

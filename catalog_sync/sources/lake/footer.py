@@ -52,30 +52,39 @@ def _merge_minmax(current: Any, new: Any, pick: Any) -> Any:
 
 def _column_stats(metadata: pq.FileMetaData) -> tuple[frozenset[str], dict[str, ColumnStats]]:
     codecs: set[str] = set()
-    nulls: dict[str, int | None] = {}
+    # Every top-level leaf starts at zero nulls, so a file without row groups still counts.
+    nulls: dict[str, int | None] = {
+        path: 0
+        for path in (metadata.schema.column(i).path for i in range(metadata.num_columns))
+        if "." not in path  # nested leaves are not profiled
+    }
     mins: dict[str, Any] = {}
     maxs: dict[str, Any] = {}
+    partial: set[str] = set()  # min/max missing from a row group that has values
     for rg_index in range(metadata.num_row_groups):
         row_group = metadata.row_group(rg_index)
         for col_index in range(row_group.num_columns):
             column = row_group.column(col_index)
             codecs.add(column.compression)
             path = column.path_in_schema
-            if "." in path:  # nested leaves are not profiled
+            if path not in nulls and "." in path:
                 continue
             stats = column.statistics
-            if stats is None:
-                nulls[path] = None
-                continue
-            if stats.has_null_count and (seen := nulls.get(path, 0)) is not None:
-                nulls[path] = seen + stats.null_count
-            else:
-                nulls[path] = None
-            if stats.has_min_max:
+            known = stats is not None and stats.has_null_count
+            seen = nulls.get(path, 0)
+            nulls[path] = seen + stats.null_count if known and seen is not None else None
+            if stats is not None and stats.has_min_max:
                 mins[path] = _merge_minmax(mins.get(path), stats.min, min)
                 maxs[path] = _merge_minmax(maxs.get(path), stats.max, max)
+            elif not (known and stats.null_count == row_group.num_rows):
+                partial.add(path)  # not an all-null row group: the extremes are unknown
     return frozenset(codecs), {
-        path: ColumnStats(nulls[path], mins.get(path), maxs.get(path)) for path in nulls
+        path: ColumnStats(
+            nulls[path],
+            None if path in partial else mins.get(path),
+            None if path in partial else maxs.get(path),
+        )
+        for path in nulls
     }
 
 

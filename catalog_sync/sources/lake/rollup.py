@@ -18,6 +18,7 @@ from catalog_sync.sources.lake.footer import FileFooter
 class _FieldSeen:
     field: pa.Field
     files: int = 0
+    rows: int = 0
     types: dict[str, None] = field(default_factory=dict)
 
 
@@ -66,6 +67,7 @@ class TableRollup:
             if seen is None:
                 seen = self.fields[arrow_field.name] = _FieldSeen(arrow_field)
             seen.files += 1
+            seen.rows += footer.rows
             seen.types[str(arrow_field.type)] = None
         for name, column in footer.stats.items():
             rolled = self.stats.setdefault(name, _StatsSeen())
@@ -97,12 +99,17 @@ class TableRollup:
     def column_stats(self, name: str) -> tuple[int | None, Any, Any] | None:
         """(null count, min, max) for a column, or None if some file lacked its statistics.
 
-        Files missing the column entirely contribute all their rows as nulls only when every
-        file that has it reported a null count.
+        Rows of files without the column count as nulls (that is how a reader of the whole table
+        sees them). Min and max are dropped when the column's type differs across files: values
+        of different types do not compare.
         """
         rolled = self.stats.get(name)
         seen = self.fields.get(name)
         if rolled is None or seen is None or rolled.files != seen.files:
             return None
         null_count = rolled.null_count
+        if null_count is not None:
+            null_count += self.rows - seen.rows
+        if len(seen.types) > 1:
+            return null_count, None, None
         return null_count, rolled.min_value, rolled.max_value

@@ -20,7 +20,7 @@ from datahub.ingestion.api.decorators import (
 from catalog_sync import progress
 from catalog_sync.errors import BadInputError
 from catalog_sync.model import Asset
-from catalog_sync.sources.base import AssetSource, AssetSourceReport
+from catalog_sync.sources.base import AssetSource, AssetSourceConfig, AssetSourceReport
 from catalog_sync.sources.lake.assets import table_asset
 from catalog_sync.sources.lake.config import LakeSourceConfig
 from catalog_sync.sources.lake.footer import FOOTER_ERRORS, FileFooter, read_footer
@@ -48,6 +48,23 @@ def _read(filesystem: pafs.FileSystem, info: pafs.FileInfo) -> FileFooter | Base
         return err
 
 
+def _checked_roots(config: LakeSourceConfig) -> list[LakeRoot]:
+    """Every configured path resolved and checked to be a reachable folder (else bad input)."""
+    roots = []
+    for index, uri in enumerate(config.paths):
+        root = resolve_root(uri, config.s3, config.gcs)
+        try:
+            info = root.filesystem.get_file_info(root.path)
+        except OSError as err:
+            reason = str(err).splitlines()[0]
+            raise BadInputError(f"paths[{index}]: cannot reach {uri!r}: {reason}") from err
+        if info.type != pafs.FileType.Directory:
+            what = "is not a folder" if info.type == pafs.FileType.File else "not found"
+            raise BadInputError(f"paths[{index}]: {uri!r} {what}")
+        roots.append(root)
+    return roots
+
+
 @platform_name("File")
 @config_class(LakeSourceConfig)
 @support_status(SupportStatus.BETA)
@@ -62,22 +79,17 @@ class LakeSource(AssetSource):
     def __init__(self, config: LakeSourceConfig, ctx: PipelineContext) -> None:
         super().__init__(config, ctx)
         self.report = LakeSourceReport()
-        self.roots = [self._checked_root(i, p) for i, p in enumerate(config.paths)]
+        self.roots = _checked_roots(config)
 
     @classmethod
     def create(cls, config_dict: dict[str, Any], ctx: PipelineContext) -> LakeSource:
         return cls(LakeSourceConfig.model_validate(config_dict), ctx)
 
-    def _checked_root(self, index: int, uri: str) -> LakeRoot:
-        root = resolve_root(uri, self.config.s3, self.config.gcs)
-        try:
-            info = root.filesystem.get_file_info(root.path)
-        except OSError as err:
-            raise BadInputError(f"paths[{index}]: cannot reach {uri!r}: {err}") from err
-        if info.type != pafs.FileType.Directory:
-            what = "is not a folder" if info.type == pafs.FileType.File else "not found"
-            raise BadInputError(f"paths[{index}]: {uri!r} {what}")
-        return root
+    @classmethod
+    def check_config(cls, config: AssetSourceConfig) -> None:
+        super().check_config(config)
+        assert isinstance(config, LakeSourceConfig)
+        _checked_roots(config)
 
     def _tables(self) -> Iterator[TableFolder]:
         for root in self.roots:
