@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from abc import abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,12 @@ from catalog_sync.catalog.existing_tags import existing_tags_reader
 from catalog_sync.emit.containers import container_key, container_workunits
 from catalog_sync.emit.datasets import dataset_urn, dataset_workunits
 from catalog_sync.emit.tags import tag_entity_workunits
+from catalog_sync.emit.views import sync_gms_views
 from catalog_sync.model import Asset
 from catalog_sync.settings import get_settings
 from catalog_sync.tagging import TagSet, decide_tags, load_tag_set
 from catalog_sync.tagging.definitions import TagRule, check_tag_name, parse_inline_rules
+from catalog_sync.tagging.facts import fact_properties
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +111,12 @@ class AssetSource(StatefulIngestionSourceBase):
             self.report.tags_applied[tag] = self.report.tags_applied.get(tag, 0) + 1
         return dict(decision.origins)
 
+    def _recorded(self, facts: dict[str, str]) -> dict[str, str]:
+        """Facts and recipe-owned tags as custom properties, so `tags plan` can re-run the rules
+        from the catalog alone (see catalog_sync.tagging.facts)."""
+        recipe_only = decide_tags(facts, TagSet(), self.config.tags, self.extra_rules)
+        return fact_properties(facts, recipe_only.origins)
+
     def get_workunits_internal(self) -> Iterable[MetadataWorkUnit]:
         emitted_containers: set[str] = set()
         used_tags: set[str] = set()
@@ -117,12 +125,14 @@ class AssetSource(StatefulIngestionSourceBase):
             if origins is None:
                 continue
             yield from self._containers(asset, emitted_containers, used_tags)
+            asset.properties.update(self._recorded(asset.facts))
             urn = dataset_urn(asset)
             existing = self._existing_tags([urn]).get(urn, [])
             yield from dataset_workunits(asset, origins, existing)
             used_tags.update(origins)
             self.report.datasets += 1
         yield from tag_entity_workunits(used_tags, self.tag_set)
+        sync_gms_views(self.ctx, self.tag_set, used_tags, self.report)
 
     def _containers(
         self, asset: Asset, emitted: set[str], used_tags: set[str]
@@ -140,9 +150,14 @@ class AssetSource(StatefulIngestionSourceBase):
                     used_tags.update(origins)
         existing = self._existing_tags(urns)
         new = [ref for ref, urn in zip(asset.containers, urns, strict=True) if urn not in emitted]
+        refs = tuple(
+            replace(ref, properties=(*ref.properties, *self._recorded(dict(ref.facts)).items()))
+            if ref.facts else ref
+            for ref in asset.containers
+        )
         # Emit the whole chain (parents link children), but count only the new levels.
         yield from container_workunits(
-            asset.containers, tag_origins=tag_origins, existing_tags=existing, **keyed
+            refs, tag_origins=tag_origins, existing_tags=existing, **keyed
         )
         emitted.update(urns)
         self.report.containers += len(new)

@@ -186,8 +186,45 @@ def _listed(doc: dict[str, Any], key: str, file: str) -> list[Any]:
     return value
 
 
-def load_tag_set(folder: Path) -> TagSet:
-    """Load every `*.yml`/`*.yaml` file in `folder` (sorted); a missing folder is an error."""
+def _parse_each(
+    model: type[_Located], items: list[Any], file: str, what: str,
+    problems: list[TagRulesError] | None,
+) -> list[Any]:
+    parsed = []
+    for raw in items:
+        try:
+            parsed.append(_parse(model, raw, file, what))
+        except TagRulesError as err:
+            if problems is None:
+                raise
+            problems.append(err)
+    return parsed
+
+
+def _load_file(path: Path) -> dict[str, Any]:
+    file = str(path)
+    try:
+        doc = load_with_lines(path) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise TagRulesError(
+            file, f"not valid YAML: {getattr(err, 'problem', err)}",
+            mark.line + 1 if mark else None,
+        ) from err
+    if not isinstance(doc, dict):
+        raise TagRulesError(file, "top level must be a mapping")
+    unknown = sorted(set(doc) - {"groups", "tags", "rules", "views", LINE_KEY})
+    if unknown:
+        raise TagRulesError(file, f"unknown key {unknown[0]!r}", doc.get(LINE_KEY))
+    return doc
+
+
+def load_tag_set(folder: Path, problems: list[TagRulesError] | None = None) -> TagSet:
+    """Load every `*.yml`/`*.yaml` file in `folder` (sorted); a missing folder is an error.
+
+    With a `problems` list (lint), bad entries and files are collected there and skipped,
+    so one run reports them all; without it the first one raises.
+    """
     if not folder.is_dir():
         raise TagRulesError(str(folder), "tags folder not found")
     groups: list[TagGroup] = []
@@ -198,22 +235,17 @@ def load_tag_set(folder: Path) -> TagSet:
     for path in files:
         file = str(path)
         try:
-            doc = load_with_lines(path) or {}
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            raise TagRulesError(
-                file, f"not valid YAML: {getattr(err, 'problem', err)}",
-                mark.line + 1 if mark else None,
-            ) from err
-        if not isinstance(doc, dict):
-            raise TagRulesError(file, "top level must be a mapping")
-        unknown = sorted(set(doc) - {"groups", "tags", "rules", "views", LINE_KEY})
-        if unknown:
-            raise TagRulesError(file, f"unknown key {unknown[0]!r}", doc.get(LINE_KEY))
-        groups += [_parse(TagGroup, g, file, "groups") for g in _listed(doc, "groups", file)]
-        definitions += [_parse(TagDefinition, t, file, "tags") for t in _listed(doc, "tags", file)]
-        rules += [_parse(TagRule, r, file, "rules") for r in _listed(doc, "rules", file)]
-        views += [_parse(ViewDefinition, v, file, "views") for v in _listed(doc, "views", file)]
+            doc = _load_file(path)
+            sections = {key: _listed(doc, key, file) for key in ("groups", "tags", "rules", "views")}
+        except TagRulesError as err:
+            if problems is None:
+                raise
+            problems.append(err)
+            continue
+        groups += _parse_each(TagGroup, sections["groups"], file, "groups", problems)
+        definitions += _parse_each(TagDefinition, sections["tags"], file, "tags", problems)
+        rules += _parse_each(TagRule, sections["rules"], file, "rules", problems)
+        views += _parse_each(ViewDefinition, sections["views"], file, "views", problems)
     return TagSet(
         groups=tuple(groups), definitions=tuple(definitions), rules=tuple(rules), views=tuple(views)
     )
