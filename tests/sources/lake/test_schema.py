@@ -1,0 +1,148 @@
+"""Schema fidelity in the catalog: nested, decimal, dictionary, timestamps with zone, partition
+keys, and schema drift recorded (never a crash)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tests.support.lake import (
+    aspect,
+    fields_by_path,
+    file_dataset_urn,
+    ingest_json,
+    write_parquet,
+    write_recipe,
+)
+
+PARIS = dt.timezone(dt.timedelta(hours=1))
+SCHEMA = pa.schema([
+    pa.field("id", pa.int64(), nullable=False),
+    pa.field("price", pa.decimal128(12, 3)),
+    pa.field("label", pa.dictionary(pa.int32(), pa.string())),
+    pa.field("seen_at", pa.timestamp("us", tz="UTC")),
+    pa.field("local_at", pa.timestamp("ms", tz="Europe/Paris")),
+    pa.field("naive_at", pa.timestamp("ns")),
+    pa.field("day", pa.date32()),
+    pa.field("ok", pa.bool_()),
+    pa.field("blob", pa.binary()),
+    pa.field("point", pa.struct([("x", pa.float64()), ("y", pa.float32()),
+                                 ("meta", pa.struct([("source", pa.string())]))])),
+    pa.field("scores", pa.list_(pa.int16())),
+    pa.field("boxes", pa.list_(pa.struct([("w", pa.int32()), ("h", pa.int32())]))),
+    pa.field("attrs", pa.map_(pa.string(), pa.string())),
+])
+TYPE_CLASS = {
+    "id": "NumberType", "price": "NumberType", "label": "StringType", "seen_at": "TimeType",
+    "local_at": "TimeType", "naive_at": "TimeType", "day": "DateType", "ok": "BooleanType",
+    "blob": "BytesType", "point": "RecordType", "point.x": "NumberType", "point.y": "NumberType",
+    "point.meta": "RecordType", "point.meta.source": "StringType", "scores": "ArrayType",
+    "boxes": "ArrayType", "boxes.w": "NumberType", "boxes.h": "NumberType", "attrs": "MapType",
+}
+
+
+def _rich_table() -> pa.Table:
+    at = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
+    return pa.table({
+        "id": [1, 2],
+        "price": [decimal.Decimal("1.250"), None],
+        "label": pa.array(["cat", "dog"]).dictionary_encode(),
+        "seen_at": [at, None],
+        "local_at": [at.astimezone(PARIS), at],
+        "naive_at": [dt.datetime(2024, 1, 1), None],
+        "day": [dt.date(2024, 1, 1), dt.date(2024, 2, 1)],
+        "ok": [True, None],
+        "blob": [b"\x00\x01", None],
+        "point": [{"x": 1.0, "y": 2.0, "meta": {"source": "gps"}}, None],
+        "scores": [[1, 2], []],
+        "boxes": [[{"w": 1, "h": 2}], None],
+        "attrs": [[("k", "v")], None],
+    }, schema=SCHEMA)
+
+
+def _type_name(field: dict[str, Any]) -> str:
+    return next(iter(field["type"]["type"])).rsplit(".", 1)[-1]
+
+
+def _fields(workdir: Path, table: Path) -> dict[str, dict[str, Any]]:
+    return fields_by_path(aspect(workdir / "catalog.db", file_dataset_urn(table), "schemaMetadata"))
+
+
+def test_schema_fields_keep_native_types_nesting_and_nullability(workdir: Path) -> None:
+    path = write_parquet(workdir / "lake", "rich/part-0.parquet", _rich_table())
+    ingest_json(write_recipe(workdir / "r.yml", {"paths": [str(workdir / "lake")]}))
+    fields = _fields(workdir, workdir / "lake/rich")
+    assert list(fields) == list(TYPE_CLASS)
+    assert {p: _type_name(f) for p, f in fields.items()} == TYPE_CLASS
+    # Native types are exactly what pyarrow reads back from the file's footer.
+    written = pq.read_schema(path)
+    for top in written:
+        assert fields[top.name]["nativeDataType"] == str(top.type)
+        assert fields[top.name]["nullable"] is top.nullable
+    assert fields["id"]["nullable"] is False
+    assert fields["price"]["nativeDataType"] == "decimal128(12, 3)"
+    assert fields["label"]["nativeDataType"].startswith("dictionary<values=string")
+    assert fields["local_at"]["nativeDataType"] == "timestamp[ms, tz=Europe/Paris]"
+    assert fields["seen_at"]["nativeDataType"] == "timestamp[us, tz=UTC]"
+    assert fields["point.meta.source"]["nativeDataType"] == "string"
+    assert fields["boxes.h"]["nativeDataType"] == "int32"
+    assert not any(f.get("isPartitioningKey") for f in fields.values())
+
+
+def test_partition_keys_become_flagged_fields(workdir: Path) -> None:
+    lake = workdir / "lake"
+    for year, region in [(2023, "eu"), (2024, "eu"), (2024, "us-east")]:
+        write_parquet(lake, f"sales/year={year}/region={region}/f.parquet",
+                      pa.table({"amount": [1.5], "region": [region]}))
+    ingest_json(write_recipe(workdir / "r.yml", {"paths": [str(lake)]}))
+    fields = _fields(workdir, lake / "sales")
+    assert list(fields) == ["amount", "region", "year"]
+    flagged = {p for p, f in fields.items() if f.get("isPartitioningKey")}
+    assert flagged == {"region", "year"}  # `region` is also stored in the files
+    assert (fields["year"]["nativeDataType"], _type_name(fields["year"])) == ("int64", "NumberType")
+    assert fields["year"]["nullable"] is False
+    props = aspect(workdir / "catalog.db", file_dataset_urn(lake / "sales"), "datasetProperties")
+    assert props["customProperties"]["partition_keys"] == "year,region"
+    assert props["customProperties"]["partition_count"] == "3"
+
+
+def test_non_integer_partition_values_make_a_string_key(workdir: Path) -> None:
+    lake = workdir / "lake"
+    for day in ("2024-01-01", "2024-01-02"):
+        write_parquet(lake, f"clicks/dt={day}/f.parquet", pa.table({"n": [1]}))
+    ingest_json(write_recipe(workdir / "r.yml", {"paths": [str(lake)]}))
+    key = _fields(workdir, lake / "clicks")["dt"]
+    assert (key["nativeDataType"], _type_name(key), key["isPartitioningKey"]) == (
+        "string", "StringType", True,
+    )
+
+
+def test_schema_drift_is_recorded_not_fatal(workdir: Path) -> None:
+    lake = workdir / "lake"
+    write_parquet(lake, "readings/1.parquet",
+                  pa.table({"sensor": pa.array([1], pa.int32()), "temp": [20.5]}))
+    write_parquet(lake, "readings/2.parquet",
+                  pa.table({"sensor": pa.array(["s-2"]), "temp": [21.0], "humidity": [0.4]}))
+    write_parquet(lake, "readings/3.parquet",
+                  pa.table({"sensor": pa.array([3], pa.int32()), "temp": [19.0]}))
+    report = ingest_json(write_recipe(workdir / "r.yml", {"paths": [str(lake)]}))
+    assert report["datasets"] == 1 and report["rows"] == 3 and report["failures"] == []
+    conflicts = [w for w in report["warnings"] if w["title"] == "Schema drift: type conflict"]
+    assert len(conflicts) == 1 and "'sensor'" in conflicts[0]["message"]
+    assert conflicts[0]["context"] == f"file://{lake}/readings"
+
+    fields = _fields(workdir, lake / "readings")
+    assert list(fields) == ["sensor", "temp", "humidity"]
+    assert fields["humidity"]["nullable"] is True  # two files lack it: their rows read as null
+    assert fields["humidity"]["description"] == "present in 1 of 3 files"
+    assert fields["sensor"]["description"] == "type differs across files: int32, string"
+    assert "description" not in fields["temp"] or not fields["temp"]["description"]
+    props = aspect(workdir / "catalog.db", file_dataset_urn(lake / "readings"),
+                   "datasetProperties")["customProperties"]
+    assert props["schema_drift_missing_fields"] == "humidity (1/3 files)"
+    assert props["schema_drift_type_conflicts"] == "sensor: int32 vs string"
