@@ -1,7 +1,8 @@
 """Recipe files: DataHub's format and loader (`${VAR}` expansion), checked before any write.
 
-A recipe without `sink` writes to the embedded DataHub Lite catalog. A `datahub-rest` sink takes
-server and token from the recipe or from DATAHUB_GMS_URL / DATAHUB_GMS_TOKEN.
+A recipe without `sink` writes to the embedded DataHub Lite catalog, or to DataHub GMS when
+DATAHUB_GMS_URL is set. A `datahub-rest` sink takes server and token from the recipe or from
+DATAHUB_GMS_URL / DATAHUB_GMS_TOKEN.
 """
 
 from __future__ import annotations
@@ -70,8 +71,10 @@ def load_recipe(path: Path, settings: Settings) -> dict[str, Any]:
     _validate_source(name, recipe.get("source"))
     sink = recipe.get("sink")
     if sink is None:
-        recipe["sink"] = lite_sink(settings.catalog)
-    elif isinstance(sink, dict) and sink.get("type") == "datahub-rest":
+        # DATAHUB_GMS_URL switches the whole deployment to GMS, recipes included.
+        sink = {"type": "datahub-rest", "config": {}} if settings.gms_url else None
+        recipe["sink"] = sink or lite_sink(settings.catalog)
+    if isinstance(sink, dict) and sink.get("type") == "datahub-rest":
         config = sink.setdefault("config", {}) or {}
         sink["config"] = config
         if not config.get("server"):
