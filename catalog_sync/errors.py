@@ -49,3 +49,25 @@ class CatalogUnavailableError(CatalogSyncError):
         super().__init__(f"catalog {location} is not readable: {reason}")
         self.location = location
         self.reason = reason
+
+
+class RunLockedError(CatalogSyncError):
+    """Another ingestion holds the catalog's (or pipeline's) run lock."""
+
+    def __init__(self, lock: str, holder: str, waited: float) -> None:
+        after = f" after waiting {waited:g}s" if waited else ""
+        super().__init__(
+            f"another catalog-sync ingest is running ({holder}, lock {lock}); refusing to start"
+            f"{after} — retry later or pass --wait SECONDS"
+        )
+        self.lock = lock
+        self.holder = holder
+
+
+class SinkUnavailableError(CatalogSyncError):
+    """The catalog to write to (DataHub GMS) cannot be reached or keeps failing: exit 1."""
+
+    def __init__(self, sink: str, reason: str) -> None:
+        super().__init__(f"sink {sink} unavailable: {reason}")
+        self.sink = sink
+        self.reason = reason

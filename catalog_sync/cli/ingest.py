@@ -36,7 +36,8 @@ def _print_report(report: RunReport) -> None:
     console.print(
         f"{data['datasets']} datasets, {data['files']} files, {data['rows']} rows, "
         f"{data['bytes']} bytes, {len(report.warnings)} warnings, "
-        f"{len(report.failures)} failures in {data['seconds']:.2f}s",
+        f"{len(report.failures)} failures, {data['soft_deleted']} soft-deleted "
+        f"in {data['seconds']:.2f}s",
         highlight=False,
     )
 
@@ -47,11 +48,25 @@ def ingest(
     strict_warnings: Annotated[
         bool, typer.Option("--strict-warnings", help="Exit 1 when there are warnings.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Soft-delete stale assets even above the fail-safe threshold.",
+        ),
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait", min=0, metavar="SECONDS",
+            help="Wait this long for another run holding the catalog lock (default: refuse).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Run recipes into the catalog (embedded DataHub Lite unless the recipe has a sink)."""
     try:
         with progress_bar(console, enabled=not json_output):
-            report = run_recipes(recipes, get_settings())
+            report = run_recipes(recipes, get_settings(), force=force, wait_seconds=wait)
     except CatalogSyncError as err:
         fail(err)
     if json_output:

@@ -91,4 +91,6 @@ def tag_entity_workunits(tags: Iterable[str], tag_set: TagSet) -> Iterable[Metad
                 description=definition.description if definition else None,
                 colorHex=definition.colour if definition else None,
             ),
-        ).as_workunit()
+            # Not primary: tags are shared by every recipe, so one recipe no longer using a
+            # tag must not soft-delete it as stale.
+        ).as_workunit(is_primary_source=False)

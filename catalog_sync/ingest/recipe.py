@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from catalog_sync.errors import CatalogSyncError, RecipeError
 from catalog_sync.settings import Settings
+from catalog_sync.sources.base import AssetSourceConfig
+from catalog_sync.sync.state import state_file, stateful_defaults
 
 RECIPE_KEYS = frozenset(
     {"source", "sink", "transformers", "pipeline_name", "run_id", "datahub_api", "reporting",
@@ -37,6 +39,28 @@ def _first_error(err: ValidationError, prefix: str) -> str:
     return f"{loc}: {first['msg']}{shown}"
 
 
+def _enable_stale_removal(recipe: dict[str, Any], settings: Settings, force: bool) -> None:
+    """catalog-sync sources remove stale assets by default: state beside the embedded catalog,
+    or in GMS for a `datahub-rest` sink; other sinks have no catalog to remove from."""
+    source = recipe["source"]
+    config_class = source_registry.get(source["type"]).get_config_class()
+    if not issubclass(config_class, AssetSourceConfig):
+        return
+    sink = recipe["sink"]
+    if sink.get("type") == "datahub-lite":
+        catalog = ((sink.get("config") or {}).get("config") or {}).get("file")
+        if not catalog:
+            return
+        path: Path | None = state_file(Path(catalog), recipe["pipeline_name"])
+    elif sink.get("type") == "datahub-rest":
+        path = None
+    else:
+        return
+    if source.get("config") is None:
+        source["config"] = {}
+    stateful_defaults(source["config"], state_file_path=path, force=force)
+
+
 def _validate_source(path: str, source: Any) -> None:
     if not isinstance(source, dict) or "type" not in source:
         raise RecipeError(path, "source: must be a mapping with `type` and `config`")
@@ -54,8 +78,11 @@ def _validate_source(path: str, source: Any) -> None:
         raise RecipeError(path, f"source.config: {err}") from err
 
 
-def load_recipe(path: Path, settings: Settings) -> dict[str, Any]:
-    """The recipe as a dict ready for DataHub's Pipeline; raises RecipeError naming the fault."""
+def load_recipe(path: Path, settings: Settings, *, force: bool = False) -> dict[str, Any]:
+    """The recipe as a dict ready for DataHub's Pipeline; raises RecipeError naming the fault.
+
+    `force` lifts the stale-removal fail-safe threshold for this run.
+    """
     name = str(path)
     if not path.is_file():
         raise RecipeError(name, "recipe file not found")
@@ -84,6 +111,7 @@ def load_recipe(path: Path, settings: Settings) -> dict[str, Any]:
         if not config.get("token") and settings.gms_token is not None:
             config["token"] = settings.gms_token.get_secret_value()
     recipe.setdefault("pipeline_name", f"catalog-sync-{path.stem}")
+    _enable_stale_removal(recipe, settings, force)
     try:
         PipelineConfig.from_dict(recipe)
     except ValidationError as err:

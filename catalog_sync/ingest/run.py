@@ -9,17 +9,40 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import requests
+import urllib3
 from datahub.ingestion.run.pipeline import Pipeline
 
-from catalog_sync.errors import BadInputError, CatalogSyncError, RecipeError
+from catalog_sync.errors import (
+    BadInputError,
+    CatalogSyncError,
+    RecipeError,
+    SinkUnavailableError,
+)
 from catalog_sync.ingest.recipe import load_recipe
 from catalog_sync.report import MAX_PROBLEMS, Problem, RecipeResult, RunReport
 from catalog_sync.settings import Settings
+from catalog_sync.sync.lock import lock_path, run_lock
 
 logger = logging.getLogger(__name__)
 
 # No network beyond the catalog: DataHub's telemetry must never phone home from a job.
 os.environ.setdefault("DATAHUB_TELEMETRY_ENABLED", "false")
+
+
+_STALE_TITLE = "Skipping stateful ingestion / stale entity removal"
+_THRESHOLD_MESSAGE = (
+    "more assets than the fail-safe threshold allows are gone since the last successful run; "
+    "nothing was soft-deleted. Check the recipe (paths, globs, credentials), raise "
+    "stateful_ingestion.fail_safe_threshold, or run `catalog-sync ingest --force` if the "
+    "removals are real"
+)
+
+
+def _problem(title: str, message: str, context: str, recipe: str) -> Problem:
+    if title == _STALE_TITLE and "fail_safe_threshold" in message:
+        return Problem("Stale removal refused", _THRESHOLD_MESSAGE, context, recipe)
+    return Problem(title, message, context, recipe)
 
 
 def _problems(entries: Any, recipe: str) -> list[Problem]:
@@ -32,9 +55,19 @@ def _problems(entries: Any, recipe: str) -> list[Problem]:
         if isinstance(context, list):
             context = "; ".join(str(c) for c in context)
         problems.append(
-            Problem(entry.title or "", entry.message or "", str(context or ""), recipe)
+            _problem(entry.title or "", entry.message or "", str(context or ""), recipe)
         )
     return problems
+
+
+def _unreachable(err: BaseException) -> BaseException | None:
+    """The network error behind a sink that could not start (GMS down or answering 5xx)."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, requests.RequestException | urllib3.exceptions.HTTPError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _cause(err: BaseException) -> CatalogSyncError | None:
@@ -70,12 +103,26 @@ def _result(recipe_name: str, pipeline: Pipeline, seconds: float) -> RecipeResul
     return result
 
 
-def run_recipe(path: Path, settings: Settings) -> RecipeResult:
-    """Run one recipe; bad input raises (exit 2), asset failures land in the result (exit 1)."""
-    recipe = load_recipe(path, settings)
+def run_recipe(
+    path: Path, settings: Settings, *, force: bool = False, wait_seconds: float = 0.0
+) -> RecipeResult:
+    """Run one recipe; bad input raises (exit 2), asset failures land in the result (exit 1).
+
+    The run holds the catalog's lock (see `catalog_sync.sync.lock`), so two runs never
+    interleave; `force` lifts the stale-removal threshold.
+    """
+    recipe = load_recipe(path, settings, force=force)
     sink = recipe.get("sink", {})
+    catalog: Path | None = None
     if sink.get("type") == "datahub-lite":
-        Path(sink["config"]["config"]["file"]).parent.mkdir(parents=True, exist_ok=True)
+        catalog = Path(sink["config"]["config"]["file"])
+        catalog.parent.mkdir(parents=True, exist_ok=True)
+    lock = lock_path(catalog, recipe["pipeline_name"], settings.catalog.parent / "locks")
+    with run_lock(lock, wait_seconds=wait_seconds):
+        return _run_locked(path, recipe)
+
+
+def _run_locked(path: Path, recipe: dict[str, Any]) -> RecipeResult:
     started = time.perf_counter()
     try:
         pipeline = Pipeline.create(recipe, report_to=None, no_progress=True)
@@ -85,6 +132,11 @@ def run_recipe(path: Path, settings: Settings) -> RecipeResult:
             raise RecipeError(str(path), str(cause)) from err
         if cause is not None:
             raise cause from err
+        network = _unreachable(err)
+        if network is not None:
+            sink = recipe.get("sink", {})
+            where = (sink.get("config") or {}).get("server") or sink.get("type", "")
+            raise SinkUnavailableError(str(where), str(network).splitlines()[0]) from err
         raise RecipeError(str(path), f"cannot start pipeline: {str(err).splitlines()[0]}") from err
     try:
         pipeline.run()
@@ -98,13 +150,17 @@ def run_recipe(path: Path, settings: Settings) -> RecipeResult:
     return _result(str(path), pipeline, time.perf_counter() - started)
 
 
-def run_recipes(paths: Sequence[Path], settings: Settings) -> RunReport:
+def run_recipes(
+    paths: Sequence[Path], settings: Settings, *, force: bool = False, wait_seconds: float = 0.0
+) -> RunReport:
     """All recipes are validated first, so bad input in any one writes nothing at all."""
     for path in paths:
-        load_recipe(path, settings)
+        load_recipe(path, settings, force=force)
     report = RunReport()
     started = time.perf_counter()
     for path in paths:
-        report.recipes.append(run_recipe(path, settings))
+        report.recipes.append(
+            run_recipe(path, settings, force=force, wait_seconds=wait_seconds)
+        )
     report.seconds = time.perf_counter() - started
     return report

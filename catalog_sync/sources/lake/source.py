@@ -110,7 +110,9 @@ class LakeSource(AssetSource):
                     if isinstance(result, BaseException):
                         rollup.bad_files += 1
                         self.report.unreadable_files += 1
-                        self.report.warning(
+                        # A failure, not a warning: the run must not count as complete, or
+                        # stale removal would drop a table whose files could not be read.
+                        self.report.failure(
                             title="Unreadable parquet file",
                             message=f"skipped: {result}".splitlines()[0][:300],
                             context=folder.root.uri_of(info.path),
@@ -118,7 +120,7 @@ class LakeSource(AssetSource):
                         continue
                     rollup.add(result, folder.partition_of(info.path))
                 if rollup.files == 0:
-                    self.report.warning(
+                    self.report.failure(
                         title="Table folder without readable parquet files",
                         message="no dataset emitted",
                         context=folder.root.uri_of(folder.path),

@@ -1,0 +1,1 @@
+"""Sync semantics of ingestion: stale-entity state, the fail-safe threshold and the run lock."""

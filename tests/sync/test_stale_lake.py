@@ -1,0 +1,125 @@
+"""Stale removal on the lake: real parquet files, the real embedded catalog, the real CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from catalog_sync.sync.state import state_file
+from tests.sync.conftest import Ingest, removed_by_name
+
+RECIPE = "recipes/lake.yml"
+ALL_LIVE = {"cifar10": False, "customers": False, "events": False, "sensor_readings": False}
+
+
+def test_deleted_folder_is_soft_deleted_and_restored_when_it_comes_back(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    first = ingest(RECIPE)
+    assert first.exit_code == 0, first.output
+    assert removed_by_name(workdir / "catalog.db") == ALL_LIVE
+    state = state_file(workdir / "catalog.db", "catalog-sync-lake")
+    assert state.parent == workdir / "catalog.state"
+    assert state.is_file()
+
+    shutil.move(lake / "sensor_readings", workdir / "parked")
+    gone = ingest(RECIPE)
+    assert gone.exit_code == 0, gone.output
+    assert gone.report["soft_deleted"] == 1
+    assert removed_by_name(workdir / "catalog.db") == ALL_LIVE | {"sensor_readings": True}
+
+    shutil.move(workdir / "parked", lake / "sensor_readings")
+    back = ingest(RECIPE)
+    assert back.exit_code == 0, back.output
+    assert back.report["soft_deleted"] == 0
+    assert removed_by_name(workdir / "catalog.db") == ALL_LIVE
+
+
+def test_a_run_with_a_failure_removes_nothing_and_the_next_clean_run_does(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    assert ingest(RECIPE).exit_code == 0
+    shutil.rmtree(lake / "sensor_readings")
+    (lake / "events" / "date=2026-11-02" / "part-00000.parquet").write_bytes(b"not parquet")
+
+    failed = ingest(RECIPE)
+    assert failed.exit_code == 1
+    assert failed.report["soft_deleted"] == 0
+    assert "Unreadable parquet file" in failed.failure_titles()
+    assert removed_by_name(workdir / "catalog.db")["sensor_readings"] is False
+
+    (lake / "events" / "date=2026-11-02" / "part-00000.parquet").unlink()
+    clean = ingest(RECIPE)
+    assert clean.exit_code == 0, clean.output
+    # The failed run kept the old state, so the table missing since then is still found.
+    assert clean.report["soft_deleted"] == 1
+    assert removed_by_name(workdir / "catalog.db")["sensor_readings"] is True
+
+
+def test_threshold_refuses_mass_removal_until_force(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    assert ingest(RECIPE).exit_code == 0
+    for table in ("cifar10", "events", "crm"):
+        shutil.rmtree(lake / table)
+
+    refused = ingest(RECIPE)
+    assert refused.exit_code == 1
+    assert refused.failure_titles() == ["Stale removal refused"]
+    failure = refused.report["failures"][0]
+    assert "--force" in failure["message"]
+    assert "threshold=50.0" in failure["context"]
+    assert refused.report["soft_deleted"] == 0
+    assert removed_by_name(workdir / "catalog.db") == ALL_LIVE
+
+    forced = ingest(RECIPE, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert removed_by_name(workdir / "catalog.db") == {
+        "cifar10": True, "customers": True, "events": True, "sensor_readings": False,
+    }
+    assert forced.report["soft_deleted"] >= 3  # the datasets and the emptied `crm` folder
+
+
+def test_threshold_is_configurable_in_the_recipe(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    recipe = workdir / "recipes" / "strict.yml"
+    recipe.write_text(json.dumps({
+        "source": {"type": "catalog-sync-lake", "config": {
+            "paths": [str(lake)], "stateful_ingestion": {"fail_safe_threshold": 10},
+        }},
+    }))
+    assert ingest(str(recipe)).exit_code == 0
+    shutil.rmtree(lake / "sensor_readings")  # 1 of 4 datasets (plus containers): > 10%
+    refused = ingest(str(recipe))
+    assert refused.exit_code == 1
+    assert refused.failure_titles() == ["Stale removal refused"]
+    assert removed_by_name(workdir / "catalog.db")["sensor_readings"] is False
+
+
+def test_a_lake_that_yields_nothing_never_empties_the_catalog(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    assert ingest(RECIPE).exit_code == 0
+    for child in lake.iterdir():
+        shutil.rmtree(child)
+    emptied = ingest(RECIPE, "--force")
+    assert emptied.exit_code == 1
+    assert emptied.report["soft_deleted"] == 0
+    assert removed_by_name(workdir / "catalog.db") == ALL_LIVE
+
+
+def test_stale_removal_can_be_switched_off(workdir: Path, lake: Path, ingest: Ingest) -> None:
+    recipe = workdir / "recipes" / "keep.yml"
+    recipe.write_text(json.dumps({
+        "source": {"type": "catalog-sync-lake", "config": {
+            "paths": [str(lake)], "stateful_ingestion": {"enabled": False},
+        }},
+    }))
+    assert ingest(str(recipe)).exit_code == 0
+    shutil.rmtree(lake / "sensor_readings")
+    kept = ingest(str(recipe))
+    assert kept.exit_code == 0
+    assert removed_by_name(workdir / "catalog.db")["sensor_readings"] is False
+    assert not (workdir / "catalog.state").exists()
