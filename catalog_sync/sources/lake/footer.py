@@ -67,8 +67,8 @@ def _column_stats(metadata: pq.FileMetaData) -> tuple[frozenset[str], dict[str, 
             column = row_group.column(col_index)
             codecs.add(column.compression)
             path = column.path_in_schema
-            if path not in nulls and "." in path:
-                continue
+            if (path not in nulls and "." in path) or not row_group.num_rows:
+                continue  # an empty row group may carry no statistics, and needs none
             stats = column.statistics
             known = stats is not None and stats.has_null_count
             seen = nulls.get(path, 0)

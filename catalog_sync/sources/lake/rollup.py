@@ -19,7 +19,7 @@ class _FieldSeen:
     field: pa.Field
     files: int = 0
     rows: int = 0
-    types: dict[str, None] = field(default_factory=dict)
+    types: dict[str, None] = field(default_factory=dict)  # ordered set; `null` left out
 
 
 @dataclass
@@ -68,7 +68,11 @@ class TableRollup:
                 seen = self.fields[arrow_field.name] = _FieldSeen(arrow_field)
             seen.files += 1
             seen.rows += footer.rows
-            seen.types[str(arrow_field.type)] = None
+            # An all-null column (`null` type, as pandas writes it) fits any type: no conflict.
+            if not pa.types.is_null(arrow_field.type):
+                if pa.types.is_null(seen.field.type):
+                    seen.field = arrow_field
+                seen.types[str(arrow_field.type)] = None
         for name, column in footer.stats.items():
             rolled = self.stats.setdefault(name, _StatsSeen())
             rolled.files += 1
