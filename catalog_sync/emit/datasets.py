@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 
 from datahub.emitter.mce_builder import (
@@ -79,7 +80,8 @@ def _schema_field(field: Field) -> SchemaFieldClass:
         description=field.description,
         isPartOfKey=field.is_primary_key or None,
         isPartitioningKey=field.is_partition_key or None,
-        jsonProps=None,
+        # SchemaField has no default slot; DataHub sources keep extras in jsonProps.
+        jsonProps=json.dumps({"default": field.default}) if field.default is not None else None,
     )
 
 

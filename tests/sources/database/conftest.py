@@ -1,0 +1,102 @@
+"""Fixtures for the database source: a sample database on the real PostgreSQL, binding folders
+(plain and in Kubernetes' `..data` layout), and a role that may not read everything."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+HERE = Path(__file__).resolve().parent
+SAMPLE_SQL = HERE / "sample.sql"
+
+
+def load_sql(url: str, path: Path) -> None:
+    """Run a SQL file as the admin (psycopg2 takes several statements in one execute; no
+    parameters, so `%` stays an operator)."""
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute(path.read_text())
+    finally:
+        raw.close()
+        engine.dispose()
+
+
+def write_binding(root: Path, name: str, entries: dict[str, str], *, k8s: bool = False) -> Path:
+    """A binding folder; with `k8s`, entries are symlinks into a hidden `..data` folder, as
+    Kubernetes mounts a Secret."""
+    folder = root / name
+    folder.mkdir(parents=True)
+    target = folder
+    if k8s:
+        target = folder / "..2026_11_30_05_00_00.000000001"
+        target.mkdir()
+        (folder / "..data").symlink_to(target.name)
+    for key, value in entries.items():
+        (target / key).write_text(value + "\n")
+        if k8s:
+            (folder / key).symlink_to(f"..data/{key}")
+    return folder
+
+
+def entries_for(url: str, binding_type: str, **extra: str) -> dict[str, str]:
+    """Binding entries (host, port, database, username) that reach the database of `url`."""
+    parsed = sa.make_url(url)
+    entries = {
+        "type": binding_type,
+        "host": parsed.host or "127.0.0.1",
+        "port": str(parsed.port or 5432),
+        "database": parsed.database or "postgres",
+        "username": parsed.username or "postgres",
+    }
+    entries.update(extra)
+    return entries
+
+
+@pytest.fixture
+def sample_db(pg_database: str) -> str:
+    """The shop database of sample.sql: 3 schemas, a partitioned table with 3 partitions, a view,
+    a materialized view, a foreign table, foreign keys and comments."""
+    load_sql(pg_database, SAMPLE_SQL)
+    return pg_database
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A login role that may read schemas `sales` and `inventory` but not `hidden`."""
+
+    name: str
+    url: str
+
+
+@pytest.fixture
+def limited_reader(sample_db: str) -> Iterator[Reader]:
+    name = f"cs_reader_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(sample_db, isolation_level="AUTOCOMMIT")
+    database = sa.make_url(sample_db).database
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {name} LOGIN")
+        conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO {name}')
+        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA sales, inventory TO {name}")
+        conn.exec_driver_sql(
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA sales, inventory TO {name}"
+        )
+    try:
+        yield Reader(name, sa.make_url(sample_db).set(username=name).render_as_string(False))
+    finally:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {name}")
+            conn.exec_driver_sql(f"DROP ROLE {name}")
+        engine.dispose()
+
+
+def file_sink_records(path: Path) -> list[dict[str, object]]:
+    """The MCPs a DataHub `file` sink wrote."""
+    return list(json.loads(path.read_text()))
