@@ -79,7 +79,7 @@ def _port(text: str | None) -> int | None:
 def database_bindings(
     reader: CatalogReader,
     tags: Iterable[str],
-    type: str | None = None,  # noqa: A002 - the public keyword mirrors `--type`
+    type: str | None = None,
     provider: str | None = None,
     name: str | None = None,
 ) -> list[ResolvedBinding]:
@@ -101,7 +101,7 @@ def database_bindings(
             continue
         if provider and props.get("binding_provider") != provider:
             continue
-        first, tag_union, urns = grouped.setdefault(binding, (props, set(), []))
+        _, tag_union, urns = grouped.setdefault(binding, (props, set(), []))
         tag_union.update(entry.tags)
         urns.append(entry.urn)
     return [
@@ -131,7 +131,7 @@ def _describe(tags: Iterable[str], type_: str | None, provider: str | None,
 def resolve_one(
     reader: CatalogReader,
     tags: Iterable[str],
-    type: str | None = None,  # noqa: A002
+    type: str | None = None,
     provider: str | None = None,
     name: str | None = None,
 ) -> ResolvedBinding:

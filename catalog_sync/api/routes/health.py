@@ -1,0 +1,62 @@
+"""`/healthz` (the process answers), `/readyz` (catalog and binding root readable), `/metrics`."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from fastapi import APIRouter, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from catalog_sync.api.deps import ServicesDep
+from catalog_sync.api.schemas import HealthOut
+from catalog_sync.errors import CatalogSyncError
+
+logger = logging.getLogger(__name__)
+router = APIRouter(tags=["operations"])
+
+_HEALTHY = b'{"status":"ok","checks":{}}'
+
+
+@router.get("/healthz", response_model=HealthOut)
+async def healthz() -> Response:
+    """The process is up (no I/O): the server's floor in benchmarks."""
+    return Response(_HEALTHY, media_type="application/json")
+
+
+def _checks(services: ServicesDep) -> dict[str, str]:
+    checks: dict[str, str] = {}
+    try:
+        services.reader.check()
+        checks["catalog"] = "ok"
+    except CatalogSyncError as err:
+        logger.error("readyz: %s", err)
+        checks["catalog"] = "unavailable"
+    root = services.settings.binding_root
+    if root is None:
+        checks["binding_root"] = "not configured"
+    elif root.is_dir() and os.access(root, os.R_OK | os.X_OK):
+        checks["binding_root"] = "ok"
+    else:
+        logger.error("readyz: binding root %s is not a readable folder", root)
+        checks["binding_root"] = "unavailable"
+    return checks
+
+
+@router.get("/readyz", response_model=HealthOut, responses={503: {"model": HealthOut}})
+async def readyz(services: ServicesDep) -> JSONResponse:
+    """Ready when the catalog and the binding root (if configured) can be read; else 503."""
+    checks = await run_in_threadpool(_checks, services)
+    ready = "unavailable" not in checks.values()
+    body = HealthOut(status="ok" if ready else "unavailable", checks=checks)
+    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+
+
+@router.get("/metrics", response_class=Response,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
+def metrics(request_services: ServicesDep) -> Response:
+    """Prometheus text format: request counts and latencies by route."""
+    registry = request_services.metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,51 @@
+"""`/v1/resolve`: tags (+ type, provider) or a binding name -> one connection, in a format."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import HTTPException, Query, Response, status
+from fastapi.responses import PlainTextResponse
+
+from catalog_sync.api.deps import Caller, ServicesDep, v1_router
+from catalog_sync.api.schemas import ConnectionOut, ErrorOut, ResolveErrorOut
+from catalog_sync.auth import Scope
+from catalog_sync.discovery import connection_for, resolve_one
+from catalog_sync.discovery.formats import Format, render
+
+router = v1_router("", "resolve")
+
+_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+
+
+@router.get(
+    "/resolve",
+    response_model=ConnectionOut,
+    responses={
+        200: {"content": _TEXT, "description": "JSON for format=json, text otherwise"},
+        404: {"model": ResolveErrorOut, "description": "no binding matches"},
+        409: {"model": ResolveErrorOut, "description": "more than one binding matches"},
+        422: {"model": ErrorOut},
+    },
+)
+def resolve(
+    services: ServicesDep,
+    caller: Caller,
+    tag: Annotated[list[str], Query(max_length=50, description="Carries all of these.")] = [],  # noqa: B006
+    type: Annotated[str | None, Query(max_length=100)] = None,
+    provider: Annotated[str | None, Query(max_length=100)] = None,
+    binding: Annotated[str | None, Query(max_length=253)] = None,
+    format: Format = Format.JSON,
+) -> Any:
+    """The one database binding reached by assets with these tags, as a connection."""
+    if not tag and not binding:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            "give at least one tag or a binding name")
+    if any(not t.strip() for t in tag):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "tag: empty tag name")
+    found = resolve_one(services.reader, tag, type=type, provider=provider, name=binding)
+    conn = connection_for(found, services.settings.binding_root)
+    rendered = render(conn, format, secrets=caller.has(Scope.BINDINGS_SECRETS))
+    if isinstance(rendered, str):
+        return PlainTextResponse(rendered)
+    return Response(ConnectionOut(**rendered).model_dump_json(), media_type="application/json")

@@ -1,0 +1,123 @@
+"""Response models of the discovery API (they are also its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from catalog_sync.catalog.lite_reader import CatalogEntry
+from catalog_sync.discovery.resolve import ResolvedBinding
+
+
+class BindingRefOut(BaseModel):
+    """Which service binding reaches an asset (names only, never secrets)."""
+
+    name: str
+    type: str | None = None
+    provider: str | None = None
+
+
+def binding_ref(properties: dict[str, str]) -> BindingRefOut | None:
+    name = properties.get("binding_name")
+    if not name:
+        return None
+    return BindingRefOut(name=name, type=properties.get("binding_type"),
+                         provider=properties.get("binding_provider"))
+
+
+class AssetSummary(BaseModel):
+    urn: str
+    type: str = Field(description="dataset or container")
+    name: str
+    platform: str
+    subtypes: list[str]
+    tags: list[str]
+    binding: BindingRefOut | None = None
+
+    @classmethod
+    def of(cls, entry: CatalogEntry) -> AssetSummary:
+        return cls(urn=entry.urn, type=entry.entity_type, name=entry.name,
+                   platform=entry.platform, subtypes=entry.subtypes, tags=entry.tags,
+                   binding=binding_ref(entry.properties))
+
+
+class AssetPageOut(BaseModel):
+    total: int
+    offset: int
+    limit: int = Field(description="page size used (requests above the cap are capped)")
+    items: list[AssetSummary]
+
+
+class SchemaFieldOut(BaseModel):
+    path: str
+    native_type: str | None = None
+    nullable: bool | None = None
+    description: str | None = None
+
+
+class AssetDetail(AssetSummary):
+    description: str | None = None
+    container: str | None = None
+    properties: dict[str, str]
+    fields: list[SchemaFieldOut]
+
+    @classmethod
+    def of(cls, entry: CatalogEntry) -> AssetDetail:
+        return cls(
+            **AssetSummary.of(entry).model_dump(), description=entry.description,
+            container=entry.container, properties=entry.properties,
+            fields=[SchemaFieldOut(path=f.get("fieldPath", ""),
+                                   native_type=f.get("nativeDataType"),
+                                   nullable=f.get("nullable"), description=f.get("description"))
+                    for f in entry.fields],
+        )
+
+
+class TagCountOut(BaseModel):
+    name: str
+    count: int
+
+
+class ConnectionOut(BaseModel):
+    """A resolved connection; `password` only for tokens with `bindings:secrets`."""
+
+    binding: str
+    type: str
+    provider: str | None = None
+    host: str | None = None
+    port: int | None = None
+    database: str | None = None
+    user: str | None = None
+    sslmode: str | None = None
+    password: str | None = None
+
+
+class CandidateOut(BaseModel):
+    binding: str
+    type: str
+    provider: str | None = None
+    host: str | None = None
+    port: int | None = None
+    database: str | None = None
+    assets: int
+
+    @classmethod
+    def of(cls, binding: ResolvedBinding) -> CandidateOut:
+        return cls(**binding.summary())
+
+
+class ResolveErrorOut(BaseModel):
+    """Not exactly one binding matched: the candidates that were considered."""
+
+    detail: str
+    candidates: list[CandidateOut]
+
+
+class ErrorOut(BaseModel):
+    detail: Any
+
+
+class HealthOut(BaseModel):
+    status: str
+    checks: dict[str, str] = Field(default_factory=dict)

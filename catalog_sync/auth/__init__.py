@@ -1,0 +1,7 @@
+"""Bearer tokens with scopes (`catalog:read`, `bindings:secrets`) for the discovery API."""
+
+from __future__ import annotations
+
+from catalog_sync.auth.tokens import Scope, TokenRecord, TokenStore, parse_scopes
+
+__all__ = ["Scope", "TokenRecord", "TokenStore", "parse_scopes"]

@@ -1,0 +1,78 @@
+"""An API over a small catalog (greenplum training db, two postgresql inference dbs, a lake
+dataset), a binding root with passwords, and tokens for each scope combination. Requests go
+through the ASGI transport (Starlette's httpx-based TestClient) unless a test starts a server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from catalog_sync.api.main import create_app
+from catalog_sync.auth import TokenStore
+from catalog_sync.bindings import Binding
+from catalog_sync.settings import get_settings
+from tests.support.lite_catalog import database_assets, lake_asset, write_binding, write_catalog
+
+GP = Binding(name="gp-train", type="greenplum", provider="vmware", host="gp.internal", port=5432,
+             database="warehouse", sslmode="require")
+PG = Binding(name="pg-infer", type="postgresql", provider="aws", host="pg.internal", port=5433,
+             database="serving")
+PG2 = Binding(name="pg-infer-2", type="postgresql", provider="gcp", host="pg2.internal",
+              port=5432, database="serving2")
+PASSWORD = "gp-s3cret"
+
+
+@dataclass
+class Api:
+    app: FastAPI
+    client: TestClient
+    tokens: dict[str, str]
+    catalog: Path
+    root: Path
+
+    def get(self, url: str, token: str | None = "read", **kw: object) -> object:
+        headers = {"Authorization": f"Bearer {self.tokens[token]}"} if token else {}
+        return self.client.get(url, headers=headers, **kw)  # type: ignore[arg-type]
+
+
+def build_catalog(path: Path) -> None:
+    _, gp = database_assets(GP, ["public.images", "public.labels"], role="training")
+    _, pg = database_assets(PG, ["public.features"], role="inference")
+    _, pg2 = database_assets(PG2, ["public.features"], role="inference")
+    write_catalog(path, [*gp, *pg, *pg2,
+                         lake_asset("lake/cifar10", {"training", "data lake"}),
+                         lake_asset("lake/mnist", {"data lake"})])
+
+
+def build_root(root: Path) -> None:
+    write_binding(root, "gp-train", {"type": "greenplum", "provider": "vmware",
+                                     "host": "gp.internal", "port": "5432",
+                                     "database": "warehouse", "username": "loader",
+                                     "password": PASSWORD})
+    write_binding(root, "pg-infer", {"type": "postgresql", "host": "pg.internal",
+                                     "port": "5433", "database": "serving",
+                                     "username": "app", "password": "pg-pw"})
+
+
+@pytest.fixture
+def api(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+    catalog = workdir / "catalog.db"
+    root = workdir / "bindings"
+    build_catalog(catalog)
+    build_root(root)
+    monkeypatch.setenv("SERVICE_BINDING_ROOT", str(root))
+    get_settings.cache_clear()
+    store = TokenStore(get_settings().tokens_path)
+    tokens = {
+        "read": store.create(["catalog:read"], "reader")[1],
+        "secrets": store.create(["catalog:read", "bindings:secrets"], "pipeline")[1],
+        "secrets-only": store.create(["bindings:secrets"], "odd")[1],
+    }
+    app = create_app()
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield Api(app, client, tokens, catalog, root)

@@ -1,0 +1,47 @@
+"""/healthz, /readyz (503 with a clear log line on a missing or corrupt catalog), /metrics."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import pytest
+
+from tests.api.conftest import Api
+
+
+def test_ready_when_catalog_and_root_are_readable(api: Api) -> None:
+    response = api.client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"catalog": "ok", "binding_root": "ok"}
+
+
+def test_corrupt_catalog_is_503_without_a_trace(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.catalog.write_bytes(b"this is not sqlite" * 100)
+    caplog.set_level(logging.ERROR)
+    response = api.client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["catalog"] == "unavailable"
+    assert "Traceback" not in response.text
+    assert any("not readable" in r.getMessage() and str(api.catalog) in r.getMessage()
+               for r in caplog.records)
+    search = api.get("/v1/assets")
+    assert search.status_code == 503 and "Traceback" not in search.text
+
+
+def test_missing_catalog_and_root_are_503(api: Api) -> None:
+    api.catalog.unlink()
+    shutil.rmtree(api.root)
+    body = api.client.get("/readyz")
+    assert body.status_code == 503
+    assert body.json()["checks"] == {"catalog": "unavailable", "binding_root": "unavailable"}
+    assert api.client.get("/healthz").status_code == 200
+
+
+def test_metrics_count_requests_by_route(api: Api) -> None:
+    api.get("/v1/tags")
+    text = api.client.get("/metrics").text
+    assert 'catalog_sync_http_requests_total{method="GET",route="/v1/tags",status="200"} 1.0' \
+        in text
