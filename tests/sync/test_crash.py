@@ -1,0 +1,98 @@
+"""SIGKILL mid-run, then run again: the catalog ends exactly as a clean run leaves it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from catalog_sync.settings import get_settings
+from tests.sync.conftest import Ingest, export
+
+RECIPE = "recipes/lake.yml"
+CLI = "from catalog_sync.cli.main import app; app(prog_name='catalog-sync')"
+NEW_TABLES = 150
+COUNT_NEW_SQL = (
+    "SELECT count(*) FROM metadata_aspect_v2 WHERE version = 0 "
+    "AND aspect_name = 'datasetProperties' AND urn LIKE '%/new_%'"
+)
+
+
+def _write_tables(lake: Path, prefix: str, count: int) -> None:
+    for i in range(count):
+        folder = lake / f"{prefix}{i:03d}"
+        folder.mkdir(parents=True)
+        table = pa.table({"id": pa.array(range(i, i + 5), pa.int64()), "name": ["a"] * 5})
+        pq.write_table(table, folder / "part-00000.parquet")
+
+
+def _new_tables_written(catalog: Path) -> int:
+    try:
+        with sqlite3.connect(f"{catalog.as_uri()}?mode=ro", uri=True, timeout=0.1) as conn:
+            return int(conn.execute(COUNT_NEW_SQL).fetchone()[0])
+    except sqlite3.Error:  # not created yet, or locked by the writer for a moment
+        return 0
+
+
+def _kill_mid_run(workdir: Path) -> int:
+    """Start a real `catalog-sync ingest` process and SIGKILL it once some, not all, of the
+    new tables are in the catalog; returns how many were."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", CLI, "ingest", RECIPE],
+        cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while _new_tables_written(workdir / "catalog.db") == 0:
+            assert process.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "the run wrote nothing in time"
+            time.sleep(0.01)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(30)
+    assert process.returncode == -signal.SIGKILL
+    return _new_tables_written(workdir / "catalog.db")
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_then_rerun_equals_a_clean_run(
+    workdir: Path, ingest: Ingest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lake = workdir / "sample-lake"
+    _write_tables(lake, "old_", 20)
+    assert ingest(RECIPE).exit_code == 0
+
+    twin = workdir / "twin"
+    twin.mkdir()
+    shutil.copy(workdir / "catalog.db", twin / "catalog.db")
+    shutil.copytree(workdir / "catalog.state", twin / "catalog.state")
+
+    for i in range(3):  # gone since the last run: the re-run must soft-delete them
+        shutil.rmtree(lake / f"old_{i:03d}")
+    _write_tables(lake, "new_", NEW_TABLES)
+
+    written = _kill_mid_run(workdir)
+    assert 0 < written < NEW_TABLES, "the kill did not land mid-run"
+
+    rerun = ingest(RECIPE)
+    assert rerun.exit_code == 0, rerun.output
+    assert rerun.report["soft_deleted"] == 3
+
+    monkeypatch.setenv("CATALOG_SYNC_CATALOG", str(twin / "catalog.db"))
+    get_settings.cache_clear()
+    clean = ingest(RECIPE)
+    assert clean.exit_code == 0, clean.output
+    assert clean.report["soft_deleted"] == 3
+
+    crashed, expected = export(workdir / "catalog.db"), export(twin / "catalog.db")
+    assert len(expected) > NEW_TABLES * 5
+    assert crashed == expected

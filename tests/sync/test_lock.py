@@ -1,0 +1,64 @@
+"""Two runs against one catalog never interleave: the second refuses, or waits with --wait."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from catalog_sync.errors import RunLockedError
+from catalog_sync.sync.lock import lock_path, run_lock
+from tests.sync.conftest import Ingest, removed_by_name
+
+RECIPE = "recipes/lake.yml"
+
+
+def test_second_run_refuses_while_the_catalog_is_locked(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    lock = lock_path(workdir / "catalog.db", "catalog-sync-lake", workdir / "locks")
+    assert lock == workdir / "catalog.db.lock"
+    with run_lock(lock):
+        refused = ingest(RECIPE)
+    assert refused.exit_code == 1
+    assert "another catalog-sync ingest is running" in refused.output
+    assert "--wait" in refused.output
+    assert not (workdir / "catalog.db").exists()  # nothing was written
+
+    assert ingest(RECIPE).exit_code == 0  # the lock went with its holder
+
+
+def test_second_run_waits_for_the_first_with_wait(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    lock = workdir / "catalog.db.lock"
+    held = threading.Event()
+
+    def hold() -> None:
+        with run_lock(lock):
+            held.set()
+            time.sleep(1.0)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    started = time.monotonic()
+    waited = ingest(RECIPE, "--wait", "30")
+    holder.join()
+    assert waited.exit_code == 0, waited.output
+    assert time.monotonic() - started >= 0.5
+    assert set(removed_by_name(workdir / "catalog.db")) == {
+        "cifar10", "customers", "events", "sensor_readings",
+    }
+
+
+def test_lock_wait_gives_up_after_the_timeout(tmp_path: Path) -> None:
+    lock = tmp_path / "x.lock"
+    with run_lock(lock):
+        started = time.monotonic()
+        with pytest.raises(RunLockedError, match=r"pid \d+, lock .*after waiting 0.5s"):
+            with run_lock(lock, wait_seconds=0.5):
+                pass
+        assert time.monotonic() - started >= 0.5
