@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     gms_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("DATAHUB_GMS_TOKEN")
     )
+    api_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("CATALOG_SYNC_API_URL"),
+        description="A running discovery API for `resolve`/`project-binding` and the client.",
+    )
+    api_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("CATALOG_SYNC_API_TOKEN")
+    )
 
     @property
     def tokens_path(self) -> Path:
