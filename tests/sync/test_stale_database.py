@@ -1,0 +1,139 @@
+"""Stale removal and failure isolation on the real PostgreSQL, through service bindings."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from catalog_sync.catalog.lite_reader import read_entries
+from tests.support.postgres import free_port, scratch_database
+from tests.sync.conftest import Ingest
+
+RECIPE = "recipes/inference.yml"
+PASSWORD = "Pa55-never-in-reports"  # trust auth ignores it; it must still never leak
+
+
+def _sql(url: str, *statements: str) -> None:
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
+def _bind(root: Path, name: str, url: str, **override: str) -> None:
+    parsed = sa.make_url(url)
+    entries = {
+        "type": "postgresql", "host": parsed.host or "127.0.0.1",
+        "port": str(parsed.port or 5432), "database": parsed.database or "postgres",
+        "username": parsed.username or "postgres", "password": PASSWORD,
+    } | override
+    folder = root / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for key, value in entries.items():
+        (folder / key).write_text(value)
+
+
+def _tables(workdir: Path) -> dict[str, bool]:
+    """`database.schema.table` -> removed, for every dataset in the catalog."""
+    return {
+        e.name: e.removed
+        for e in read_entries(workdir / "catalog.db", include_removed=True)
+        if e.entity_type == "dataset"
+    }
+
+
+@pytest.fixture
+def shop(pg_database: str) -> str:
+    _sql(pg_database, "CREATE TABLE customers (id int PRIMARY KEY, name text)",
+         "CREATE TABLE orders (id int PRIMARY KEY, customer int REFERENCES customers)",
+         "CREATE TABLE payments (id int, amount numeric)")
+    return pg_database
+
+
+@pytest.fixture
+def second_db(pg_admin_url: str) -> Iterator[str]:
+    with scratch_database(pg_admin_url, f"cs_sync_{uuid.uuid4().hex[:10]}") as url:
+        _sql(url, "CREATE TABLE readings (at timestamptz, value float8)")
+        yield url
+
+
+@pytest.fixture
+def bindings(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = workdir / "bindings"
+    root.mkdir()
+    monkeypatch.setenv("SERVICE_BINDING_ROOT", str(root))
+    return root
+
+
+def test_dropped_table_is_soft_deleted_and_restored_when_recreated(
+    workdir: Path, shop: str, bindings: Path, ingest: Ingest
+) -> None:
+    db = sa.make_url(shop).database
+    _bind(bindings, "shop", shop)
+    assert ingest(RECIPE).exit_code == 0
+    _sql(shop, "DROP TABLE payments")
+
+    dropped = ingest(RECIPE)
+    assert dropped.exit_code == 0, dropped.output
+    assert dropped.report["soft_deleted"] == 1
+    assert _tables(workdir) == {
+        f"{db}.public.customers": False, f"{db}.public.orders": False,
+        f"{db}.public.payments": True,
+    }
+
+    _sql(shop, "CREATE TABLE payments (id int, amount numeric)")
+    back = ingest(RECIPE)
+    assert back.exit_code == 0
+    assert not any(_tables(workdir).values())
+
+
+def test_unreachable_database_fails_alone_and_removes_nothing(
+    workdir: Path, shop: str, second_db: str, bindings: Path, ingest: Ingest
+) -> None:
+    _bind(bindings, "shop", shop)
+    _bind(bindings, "meters", second_db)
+    assert ingest(RECIPE).exit_code == 0
+    before = _tables(workdir)
+    assert len(before) == 4 and not any(before.values())
+
+    _sql(second_db, "CREATE TABLE alarms (id int)")  # new in the database that still works
+    _bind(bindings, "shop", shop, port=str(free_port()))  # nothing listens there
+    down = ingest(RECIPE)
+    assert down.exit_code == 1
+    assert down.failure_titles() == ["Database not ingested"]
+    failure = down.report["failures"][0]
+    assert "binding shop" in failure["context"]
+    assert failure["message"]  # the driver's cause, e.g. connection refused
+    assert PASSWORD not in json.dumps(down.report) and PASSWORD not in down.output
+    assert down.report["soft_deleted"] == 0
+    after = _tables(workdir)
+    assert not any(after.values())  # the unreachable database's tables are kept
+    assert f"{sa.make_url(second_db).database}.public.alarms" in after  # the other went on
+
+
+def test_binding_gone_soft_deletes_its_assets(
+    workdir: Path, shop: str, second_db: str, bindings: Path, ingest: Ingest
+) -> None:
+    _bind(bindings, "shop", shop)
+    _bind(bindings, "meters", second_db)
+    assert ingest(RECIPE).exit_code == 0
+    shutil.rmtree(bindings / "meters")
+
+    gone = ingest(RECIPE)
+    assert gone.exit_code == 0, gone.output
+    meters = sa.make_url(second_db).database
+    assert _tables(workdir)[f"{meters}.public.readings"] is True
+    removed_containers = {
+        e.name for e in read_entries(workdir / "catalog.db", include_removed=True)
+        if e.entity_type == "container" and e.removed
+    }
+    assert meters in removed_containers  # the database container went with its binding
+    assert gone.report["soft_deleted"] == 3  # dataset, schema and database containers
