@@ -11,6 +11,7 @@ from catalog_sync.catalog.lite_reader import read_entries
 from catalog_sync.cli.output import fail, print_json, stdout
 from catalog_sync.errors import CatalogSyncError
 from catalog_sync.settings import get_settings
+from catalog_sync.tagging import load_tag_set
 
 
 def assets(
@@ -21,13 +22,22 @@ def assets(
         bool, typer.Option("--containers", help="Include containers (databases, schemas, folders).")
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    view: Annotated[
+        str | None,
+        typer.Option("--view", help="Only assets in this saved view (tags/views.yml)."),
+    ] = None,
 ) -> None:
     """Datasets in the catalog carrying all the given tags."""
     wanted = set(tag or [])
     try:
+        saved = load_tag_set(get_settings().tags_dir).view(view) if view else None
         entries = [
             e for e in read_entries(get_settings().catalog)
-            if (containers or e.entity_type == "dataset") and wanted <= set(e.tags)
+            if wanted <= set(e.tags)
+            and (
+                saved.covers(set(e.tags)) and e.entity_type in saved.entity_types
+                if saved else containers or e.entity_type == "dataset"
+            )
         ]
     except CatalogSyncError as err:
         fail(err)

@@ -7,7 +7,7 @@ import os
 
 import typer
 
-from catalog_sync.cli import sample
+from catalog_sync.cli import sample, tags
 from catalog_sync.cli.assets import assets
 from catalog_sync.cli.doctor import doctor
 from catalog_sync.cli.ingest import ingest
@@ -35,3 +35,4 @@ app.command()(ingest)
 app.command()(assets)
 app.command()(doctor)
 app.add_typer(sample.app, name="sample")
+app.add_typer(tags.app, name="tags")

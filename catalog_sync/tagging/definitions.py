@@ -155,6 +155,14 @@ class TagSet(BaseModel):
         exact = next((d for d in self.definitions if d.name == tag), None)
         return exact or next((d for d in self.definitions if d.covers(tag)), None)
 
+    def view(self, view_id: str) -> ViewDefinition:
+        """The view with this id; an unknown id is bad input naming the known ones."""
+        found = next((v for v in self.views if v.id == view_id), None)
+        if found is None:
+            known = ", ".join(v.id for v in self.views) or "none"
+            raise TagRulesError("views", f"unknown view {view_id!r} (known: {known})")
+        return found
+
     def with_rules(self, extra: list[TagRule]) -> TagSet:
         """A copy with recipe-level rules appended after the folder's own."""
         return self.model_copy(update={"rules": self.rules + tuple(extra)})
@@ -201,6 +209,9 @@ def _parse_each(
     return parsed
 
 
+_SECTIONS = ("groups", "tags", "rules", "views")
+
+
 def _load_file(path: Path) -> dict[str, Any]:
     file = str(path)
     try:
@@ -213,7 +224,7 @@ def _load_file(path: Path) -> dict[str, Any]:
         ) from err
     if not isinstance(doc, dict):
         raise TagRulesError(file, "top level must be a mapping")
-    unknown = sorted(set(doc) - {"groups", "tags", "rules", "views", LINE_KEY})
+    unknown = sorted(set(doc) - {*_SECTIONS, LINE_KEY})
     if unknown:
         raise TagRulesError(file, f"unknown key {unknown[0]!r}", doc.get(LINE_KEY))
     return doc
@@ -236,7 +247,7 @@ def load_tag_set(folder: Path, problems: list[TagRulesError] | None = None) -> T
         file = str(path)
         try:
             doc = _load_file(path)
-            sections = {key: _listed(doc, key, file) for key in ("groups", "tags", "rules", "views")}
+            sections = {key: _listed(doc, key, file) for key in _SECTIONS}
         except TagRulesError as err:
             if problems is None:
                 raise
