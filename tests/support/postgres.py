@@ -51,8 +51,12 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 
 
 @contextmanager
-def throwaway_server() -> Iterator[str]:
-    """initdb + pg_ctl start on a free port in a temp folder; stopped and removed afterwards."""
+def throwaway_server(hba_first: tuple[str, ...] = ()) -> Iterator[str]:
+    """initdb + pg_ctl start on a free port in a temp folder; stopped and removed afterwards.
+
+    `hba_first` lines go on top of pg_hba.conf (first match wins), e.g. to make one role log in
+    with a password while the admin keeps trust auth.
+    """
     base = Path(tempfile.mkdtemp(prefix="catalog-sync-pg-"))
     data = base / "data"
     if os.geteuid() == 0:
@@ -61,6 +65,9 @@ def throwaway_server() -> Iterator[str]:
     subprocess.run(_as_postgres([_pg_bin("initdb"), "-D", str(data), "-U", "postgres",
                                  "--auth=trust", "-E", "UTF8"]), check=True,
                    capture_output=True)
+    if hba_first:
+        hba = data / "pg_hba.conf"
+        hba.write_text("".join(f"{line}\n" for line in hba_first) + hba.read_text())
     subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-l", str(base / "log"),
                                  "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
                                  "-w", "start"]), check=True, capture_output=True)

@@ -1,0 +1,125 @@
+"""The records behind pgAdmin's server-import file: a database to list, a server entry, and
+the options (suffix, role -> group names, default SSL mode) checked before anything is read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog_sync.discovery import Connection
+from catalog_sync.errors import BadInputError, CatalogSyncError
+
+DEFAULT_PORT = 5432
+DEFAULT_SSLMODE = "prefer"
+DEFAULT_MAINTENANCE_DB = "postgres"
+# libpq's sslmode values; pgAdmin stores whatever it is given, so a typo would only fail later.
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+# Binding types pgAdmin can open: PostgreSQL and the PostgreSQL-wire databases built on it.
+PG_WIRE_TYPES = frozenset({"postgresql", "greenplum", "cloudberry"})
+DEFAULT_GROUPS: Mapping[str, str] = {
+    "training": "Server Group Training {suffix}",
+    "inference": "Server Group Inference {suffix}",
+}
+_SUFFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+
+Warn = Callable[[str, str], None]
+
+
+class NoServersError(CatalogSyncError):
+    """Nothing to list: no binding or asset matched a role with a server group (exit 1)."""
+
+    def __init__(self, where: str, roles: Sequence[str]) -> None:
+        super().__init__(
+            f"no PostgreSQL/Greenplum databases with a role tag ({', '.join(roles)}) "
+            f"found in {where}; nothing written"
+        )
+        self.where = where
+
+
+def check_suffix(suffix: str) -> str:
+    """The suffix ends every group name (a namespace, an environment): short and printable."""
+    if not _SUFFIX.match(suffix):
+        raise BadInputError(
+            f"invalid suffix {suffix!r}: use 1-63 letters, digits, '.', '_', '-', "
+            "starting with a letter or digit"
+        )
+    return suffix
+
+
+def check_sslmode(value: str, where: str) -> str:
+    if value not in SSL_MODES:
+        raise BadInputError(f"{where}: sslmode {value!r} is not one of {', '.join(SSL_MODES)}")
+    return value
+
+
+def parse_group(option: str) -> tuple[str, str]:
+    """`training=Server Group Training {suffix}` -> (role tag, group name template)."""
+    role, sep, template = option.partition("=")
+    role, template = role.strip(), template.strip()
+    if not sep or not role or not template:
+        raise BadInputError(f"--group {option!r}: expected ROLE=GROUP NAME, e.g. "
+                            "training='Server Group Training {suffix}'")
+    try:
+        template.format(suffix="x")
+    except (KeyError, IndexError, ValueError) as err:
+        raise BadInputError(
+            f"--group {option!r}: the only placeholder allowed is {{suffix}}"
+        ) from err
+    return role, template
+
+
+def group_names(
+    suffix: str, overrides: Sequence[str] = (), defaults: Mapping[str, str] = DEFAULT_GROUPS
+) -> dict[str, str]:
+    """Role tag -> group name, defaults first, `--group` options adding or replacing roles."""
+    templates = dict(defaults)
+    templates.update(parse_group(option) for option in overrides)
+    check_suffix(suffix)
+    return {role: template.format(suffix=suffix) for role, template in templates.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ServerTarget:
+    """One database pgAdmin should list: its connection (from the binding) and its role tag."""
+
+    connection: Connection
+    database: str
+    role: str
+
+    @property
+    def name(self) -> str:
+        """Unique and stable: binding names cannot hold `/`, so the pair reads back unambiguous."""
+        return f"{self.connection.binding}/{self.database}"
+
+
+@dataclass(frozen=True, slots=True)
+class PgAdminServer:
+    """One entry of `servers.json`, in the keys pgAdmin's `load-servers` reads."""
+
+    name: str
+    group: str
+    host: str
+    port: int
+    maintenance_db: str
+    username: str
+    sslmode: str
+    passfile: str | None = None
+    comment: str | None = field(default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "Name": self.name,
+            "Group": self.group,
+            "Host": self.host,
+            "Port": self.port,
+            "MaintenanceDB": self.maintenance_db,
+            "Username": self.username,
+            "SSLMode": self.sslmode,
+        }
+        if self.passfile:
+            entry["PassFile"] = self.passfile
+        if self.comment:
+            entry["Comment"] = self.comment
+        return entry
