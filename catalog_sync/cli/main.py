@@ -11,7 +11,6 @@ from catalog_sync.cli import sample, tags
 from catalog_sync.cli.assets import assets
 from catalog_sync.cli.doctor import doctor
 from catalog_sync.cli.ingest import ingest
-from catalog_sync.cli.pgadmin import pgadmin
 
 app = typer.Typer(
     name="catalog-sync",
@@ -35,6 +34,5 @@ def main(
 app.command()(ingest)
 app.command()(assets)
 app.command()(doctor)
-app.command()(pgadmin)
 app.add_typer(sample.app, name="sample")
 app.add_typer(tags.app, name="tags")

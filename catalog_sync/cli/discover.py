@@ -1,0 +1,87 @@
+"""`catalog-sync resolve` and `catalog-sync project-binding`: tags -> one binding -> connection,
+locally (embedded catalog + binding root) or through a running API (`--api`, `--token`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from catalog_sync.catalog import open_catalog
+from catalog_sync.cli.output import console, fail, print_json
+from catalog_sync.client import CatalogClient
+from catalog_sync.discovery import Connection, ResolutionError, connection_for, resolve_one
+from catalog_sync.discovery.formats import Format, render
+from catalog_sync.discovery.project import project_binding as write_binding_folder
+from catalog_sync.errors import CatalogSyncError
+from catalog_sync.settings import get_settings
+
+Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Asset tag (repeat: all of).")]
+TypeOpt = Annotated[str | None, typer.Option("--type", help="Binding type, e.g. greenplum.")]
+Provider = Annotated[str | None, typer.Option("--provider", help="Binding provider.")]
+Name = Annotated[str | None, typer.Option("--binding", help="A binding name instead of tags.")]
+ApiUrl = Annotated[str | None, typer.Option(
+    "--api", envvar="CATALOG_SYNC_API_URL", help="Ask a running discovery API instead.")]
+Token = Annotated[str | None, typer.Option(
+    "--token", envvar="CATALOG_SYNC_API_TOKEN", help="API token (with --api).", show_default=False)]
+
+
+def _connection(tags: list[str], type_: str | None, provider: str | None, name: str | None,
+                api: str | None, token: str | None) -> Connection:
+    if api:
+        with CatalogClient(url=api, token=token) as client:
+            return client.connection(tags=tags, type=type_, provider=provider, binding=name)
+    settings = get_settings()
+    found = resolve_one(open_catalog(settings), tags, type=type_, provider=provider, name=name)
+    return connection_for(found, settings.binding_root)
+
+
+def _fail_resolution(err: CatalogSyncError) -> None:
+    if isinstance(err, ResolutionError):
+        for c in err.candidates:
+            console.print(f"  candidate {c.name}: type={c.type} provider={c.provider or '-'} "
+                          f"host={c.host} database={c.database} ({len(c.assets)} assets)",
+                          highlight=False)
+    fail(err)
+
+
+def resolve(
+    tag: Tags = None, type_: TypeOpt = None, provider: Provider = None, binding: Name = None,
+    format_: Annotated[Format, typer.Option("--format", "-f")] = Format.JSON,
+    api: ApiUrl = None, token: Token = None,
+) -> None:
+    """Print the connection of the one database binding reached by assets with these tags."""
+    if not tag and not binding:
+        raise typer.BadParameter("give --tag (repeatable) or --binding")
+    try:
+        conn = _connection(tag or [], type_, provider, binding, api, token)
+        # Locally the caller can read the binding root anyway; via the API the token decides
+        # (the password is absent from the answer without bindings:secrets).
+        rendered = render(conn, format_, secrets=True)
+    except CatalogSyncError as err:
+        _fail_resolution(err)
+        return
+    if isinstance(rendered, dict):
+        print_json(rendered)
+    else:
+        sys.stdout.write(rendered if rendered.endswith("\n") else rendered + "\n")
+
+
+def project_binding(
+    to: Annotated[Path, typer.Option("--to", help="The binding folder to write.")],
+    tag: Tags = None, type_: TypeOpt = None, provider: Provider = None, binding: Name = None,
+    api: ApiUrl = None, token: Token = None,
+) -> None:
+    """Write the resolved binding as a servicebinding.io folder (files mode 0600)."""
+    if not tag and not binding:
+        raise typer.BadParameter("give --tag (repeatable) or --binding")
+    try:
+        conn = _connection(tag or [], type_, provider, binding, api, token)
+        written = write_binding_folder(conn, to)
+    except CatalogSyncError as err:
+        _fail_resolution(err)
+        return
+    console.print(f"wrote binding {conn.binding!r} to {to}: {', '.join(written)}",
+                  highlight=False)

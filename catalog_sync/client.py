@@ -1,0 +1,157 @@
+"""A small Python client of the discovery API for pipelines (httpx).
+
+    client = CatalogClient(url="http://catalog-sync:8080", token=os.environ["TOKEN"])
+    conn = client.connection(tags=["training"], type="greenplum")
+    engine = sqlalchemy.create_engine(client.resolve(tags=["training"], format="sqlalchemy"))
+
+Without `url`/`token` it reads CATALOG_SYNC_API_URL / CATALOG_SYNC_API_TOKEN. Not exactly one
+match raises the same NoMatchError / AmbiguousMatchError (with candidates) as local resolution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Self
+from urllib.parse import quote
+
+import httpx
+from pydantic import SecretStr
+
+from catalog_sync.discovery import (
+    AmbiguousMatchError,
+    Connection,
+    NoMatchError,
+    ResolvedBinding,
+)
+from catalog_sync.discovery.project import project_binding
+from catalog_sync.errors import BadInputError, CatalogSyncError
+from catalog_sync.settings import get_settings
+
+
+class ApiError(CatalogSyncError):
+    """The API refused or failed a request; carries the HTTP status."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"discovery API answered {status}: {detail}")
+        self.status = status
+
+
+def _candidates(body: dict[str, Any]) -> list[ResolvedBinding]:
+    return [
+        ResolvedBinding(name=c["binding"], type=c["type"], provider=c.get("provider"),
+                        host=c.get("host"), port=c.get("port"), database=c.get("database"))
+        for c in body.get("candidates", [])
+    ]
+
+
+class CatalogClient:
+    """Assets, tags, resolve and projection over HTTP; keyword-only, one of url or http."""
+
+    def __init__(
+        self, *, url: str | None = None, token: str | None = None,
+        http: httpx.Client | None = None, timeout: float = 10.0,
+    ) -> None:
+        settings = get_settings()
+        if token is None and settings.api_token is not None:
+            token = settings.api_token.get_secret_value()
+        if not token:
+            raise BadInputError("no API token: pass token= or set CATALOG_SYNC_API_TOKEN")
+        headers = {"Authorization": f"Bearer {token}"}
+        if http is not None:
+            if url is not None:
+                raise BadInputError("pass either url or http, not both")
+            http.headers.update(headers)
+            self._http = http
+        else:
+            url = url or settings.api_url
+            if not url:
+                raise BadInputError("no API URL: pass url= or set CATALOG_SYNC_API_URL")
+            self._http = httpx.Client(base_url=url, headers=headers, timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _get(self, path: str, params: list[tuple[str, Any]]) -> httpx.Response:
+        response = self._http.get(path, params=[(k, v) for k, v in params if v is not None])
+        if response.status_code < 400:
+            return response
+        try:
+            body = response.json()
+        except ValueError:
+            body = {"detail": response.text}
+        detail = str(body.get("detail", ""))
+        if response.status_code == 404 and "candidates" in body:
+            raise NoMatchError(detail, _candidates(body))
+        if response.status_code == 409:
+            raise AmbiguousMatchError(detail, _candidates(body))
+        raise ApiError(response.status_code, detail)
+
+    def assets(
+        self, *, tags: Iterable[str] = (), any_tags: Iterable[str] = (),
+        not_tags: Iterable[str] = (), platform: str | None = None, subtype: str | None = None,
+        q: str | None = None, entity: str = "dataset", offset: int = 0, limit: int = 50,
+    ) -> dict[str, Any]:
+        """One page: {total, offset, limit, items}."""
+        params: list[tuple[str, Any]] = [("tag", t) for t in tags]
+        params += [("any_tag", t) for t in any_tags] + [("not_tag", t) for t in not_tags]
+        params += [("platform", platform), ("subtype", subtype), ("q", q), ("entity", entity),
+                   ("offset", offset), ("limit", limit)]
+        page: dict[str, Any] = self._get("/v1/assets", params).json()
+        return page
+
+    def iter_assets(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Every matching asset, page by page."""
+        offset = 0
+        while True:
+            page = self.assets(**filters, offset=offset, limit=500)
+            yield from page["items"]
+            offset += len(page["items"])
+            if not page["items"] or offset >= page["total"]:
+                return
+
+    def asset(self, urn: str) -> dict[str, Any]:
+        """One asset by URN: tags, properties, schema fields, binding reference."""
+        found: dict[str, Any] = self._get(f"/v1/assets/{quote(urn, safe='')}", []).json()
+        return found
+
+    def tags(self) -> list[dict[str, Any]]:
+        counts: list[dict[str, Any]] = self._get("/v1/tags", []).json()
+        return counts
+
+    def resolve(
+        self, *, tags: Iterable[str] = (), type: str | None = None,
+        provider: str | None = None, binding: str | None = None, format: str = "json",
+    ) -> dict[str, Any] | str:
+        """The connection as a dict (format json) or a string (dsn, sqlalchemy, jdbc, env)."""
+        params: list[tuple[str, Any]] = [("tag", t) for t in tags]
+        params += [("type", type), ("provider", provider), ("binding", binding),
+                   ("format", format)]
+        response = self._get("/v1/resolve", params)
+        if format == "json":
+            body: dict[str, Any] = response.json()
+            return body
+        return response.text
+
+    def connection(self, **query: Any) -> Connection:
+        """`resolve` as a Connection (password a SecretStr, present only with the scope)."""
+        body = self.resolve(**query, format="json")
+        assert isinstance(body, dict)
+        password = body.get("password")
+        return Connection(
+            binding=body["binding"], type=body["type"], provider=body.get("provider"),
+            host=body.get("host"), port=body.get("port"), database=body.get("database"),
+            username=body.get("user"), password=SecretStr(password) if password else None,
+            sslmode=body.get("sslmode"),
+        )
+
+    def project_binding(self, folder: Path, **query: Any) -> list[str]:
+        """Write the resolved connection as a servicebinding.io folder (files mode 0600)."""
+        return project_binding(self.connection(**query), folder)
+
