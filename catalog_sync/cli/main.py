@@ -7,10 +7,13 @@ import os
 
 import typer
 
-from catalog_sync.cli import sample, tags
+from catalog_sync.cli import sample, tags, token
 from catalog_sync.cli.assets import assets
+from catalog_sync.cli.discover import project_binding, resolve
 from catalog_sync.cli.doctor import doctor
 from catalog_sync.cli.ingest import ingest
+from catalog_sync.cli.pgadmin import pgadmin
+from catalog_sync.cli.serve import serve
 
 app = typer.Typer(
     name="catalog-sync",
@@ -34,5 +37,10 @@ def main(
 app.command()(ingest)
 app.command()(assets)
 app.command()(doctor)
+app.command()(pgadmin)
 app.add_typer(sample.app, name="sample")
+app.command()(resolve)
+app.command("project-binding")(project_binding)
+app.command()(serve)
+app.add_typer(token.app, name="token")
 app.add_typer(tags.app, name="tags")
