@@ -33,7 +33,7 @@ class NoServersError(CatalogSyncError):
     def __init__(self, where: str, roles: Sequence[str]) -> None:
         super().__init__(
             f"no PostgreSQL/Greenplum databases with a role tag ({', '.join(roles)}) "
-            f"found in {where}; nothing written"
+            f"found in {where}"
         )
         self.where = where
 

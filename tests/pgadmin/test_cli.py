@@ -83,7 +83,9 @@ def test_no_matching_bindings_exit_1_no_file(workdir: Path, tmp_path: Path) -> N
     empty.mkdir()
     code, output = _run("--suffix", "ns1", "--from-bindings", "--binding-root", str(empty))
     assert code == 1
-    assert "no PostgreSQL/Greenplum databases" in output and "nothing written" in output
+    assert output.strip().splitlines() == [
+        (f"error: no PostgreSQL/Greenplum databases with a role tag (training, inference) "
+        f"found in binding root {empty}")]
     assert not (workdir / "servers.json").exists()
 
 

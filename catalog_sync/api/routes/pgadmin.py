@@ -1,0 +1,78 @@
+"""`/v1/pgadmin/servers.json`: the same server-import file as `catalog-sync pgadmin`, from the
+catalog. It holds no secrets; pgpass files come only from the CLI."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import HTTPException, Query, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from catalog_sync.api.deps import ServicesDep, v1_router
+from catalog_sync.api.schemas import ErrorOut
+from catalog_sync.pgadmin import DEFAULT_SSLMODE, ExportOptions, NoServersError, export_from_catalog
+
+logger = logging.getLogger(__name__)
+
+router = v1_router("/pgadmin", "pgadmin")
+
+
+class ServerOut(BaseModel):
+    """One pgAdmin server entry, in the keys `pgadmin4-cli load-servers` reads."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    Name: str
+    Group: str
+    Host: str
+    Port: int
+    MaintenanceDB: str
+    Username: str
+    SSLMode: str
+    PassFile: str | None = Field(default=None, description="only with `passfile_dir`")
+    Comment: str | None = None
+
+
+class ServersFileOut(BaseModel):
+    """pgAdmin's server-import file: servers numbered from "1", sorted by group then name."""
+
+    Servers: dict[str, ServerOut]
+
+
+def _warn(context: str, message: str) -> None:
+    logger.warning("pgadmin export: %s: %s", context, message)
+
+
+@router.get(
+    "/servers.json",
+    response_model=ServersFileOut,
+    responses={404: {"model": ErrorOut, "description": "no tagged database to list"},
+               422: {"model": ErrorOut}, 503: {"model": ErrorOut}},
+)
+def servers_json(
+    services: ServicesDep,
+    suffix: Annotated[str, Query(max_length=63, description="Ends every group name.")],
+    group: Annotated[
+        list[str], Query(max_length=200, description="ROLE=GROUP NAME ({suffix} allowed).")
+    ] = [],  # noqa: B006 - FastAPI copies query defaults
+    sslmode: Annotated[str, Query(max_length=20, description="For bindings without one.")] = (
+        DEFAULT_SSLMODE
+    ),
+    passfile_dir: Annotated[
+        str | None, Query(max_length=1024, description="Folder of the pgpass files, as pgAdmin "
+                          "sees it; sets PassFile for bindings with a password.")
+    ] = None,
+) -> Response:
+    """pgAdmin's servers.json for the tagged databases: one group per role, no secrets."""
+    root = services.settings.binding_root
+    if root is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                            "no binding root configured (SERVICE_BINDING_ROOT)")
+    options = ExportOptions(suffix=suffix, groups=tuple(group), default_sslmode=sslmode,
+                            passfile_dir=passfile_dir)
+    try:
+        result = export_from_catalog(options, services.reader, root, _warn)
+    except NoServersError as err:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, err.message) from err
+    return Response(result.render(), media_type="application/json")
