@@ -125,3 +125,5 @@ class Asset:
     owner: str | None = None
     facts: dict[str, str] = field(default_factory=dict)
     tags: frozenset[str] = frozenset()
+    # Only announces `containers` (e.g. a database with no tables yet): no dataset is emitted.
+    containers_only: bool = False

@@ -59,6 +59,8 @@ def read_bindings(
         entries = _reader(root).all_bindings()
     except OSError as err:
         raise BindingRootError(str(root), f"unreadable ({err.strerror or err})") from err
+    except UnicodeDecodeError as err:  # an entry that is not text (binary or wrong encoding)
+        raise BindingRootError(str(root), "unreadable (an entry is not UTF-8 text)") from err
     if len(folders) != len(entries):
         raise BindingRootError(str(root), "changed while being read; try again")
     wanted_types = {normalize_type(t) for t in types} if types else None

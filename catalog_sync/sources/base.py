@@ -121,6 +121,9 @@ class AssetSource(StatefulIngestionSourceBase):
         emitted_containers: set[str] = set()
         used_tags: set[str] = set()
         for asset in self.assets():
+            if asset.containers_only:
+                yield from self._containers(asset, emitted_containers, used_tags)
+                continue
             origins = self._decide(asset.facts, asset.location or asset.name)
             if origins is None:
                 continue

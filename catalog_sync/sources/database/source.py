@@ -18,7 +18,7 @@ from datahub.ingestion.api.decorators import (
 )
 
 from catalog_sync.bindings import read_bindings
-from catalog_sync.model import Asset
+from catalog_sync.model import Asset, ContainerRef
 from catalog_sync.sources.base import AssetSource, AssetSourceReport
 from catalog_sync.sources.database.assets import DatabaseScope, table_asset
 from catalog_sync.sources.database.config import DatabaseSourceConfig
@@ -130,7 +130,11 @@ class DatabaseSource(AssetSource):
 
     def _tables(self, scope: DatabaseScope, tables: Iterable[Table]) -> Iterator[Asset]:
         database_ref = scope.database_container()
-        schema_refs: dict[str, Any] = {}
+        # The database first, on its own: it is catalogued (and tagged) even with no tables.
+        yield Asset(platform=scope.platform, name=scope.database, subtype="Database",
+                    env=scope.env, instance=scope.instance, containers=(database_ref,),
+                    containers_only=True)
+        schema_refs: dict[str, ContainerRef] = {}
         for table in tables:
             rel = table.relation
             if not self._wanted(rel.schema_name, rel.table_name, rel.kind):

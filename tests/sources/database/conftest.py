@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,8 +16,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.support.postgres import _as_postgres, _pg_bin, free_port
+
 HERE = Path(__file__).resolve().parent
 SAMPLE_SQL = HERE / "sample.sql"
+# Distinctive, so a search of every output for it cannot match by accident.
+PASSWORD = "Zx9-catalog-sync-SECRET-q7Lw"
 
 
 def load_sql(url: str, path: Path) -> None:
@@ -100,3 +108,34 @@ def limited_reader(sample_db: str) -> Iterator[Reader]:
 def file_sink_records(path: Path) -> list[dict[str, object]]:
     """The MCPs a DataHub `file` sink wrote."""
     return list(json.loads(path.read_text()))
+
+
+@pytest.fixture(scope="session")
+def password_pg() -> Iterator[str]:
+    """A throwaway PostgreSQL that checks passwords (scram-sha-256): the shared server trusts
+    everyone, so a wrong password could not fail there. Its admin password is PASSWORD."""
+    base = Path(tempfile.mkdtemp(prefix="catalog-sync-pgpw-"))
+    pwfile = base / "pw"
+    pwfile.write_text(PASSWORD + "\n")
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+        shutil.chown(pwfile, "postgres", "postgres")
+    data, port = base / "data", free_port()
+    subprocess.run(_as_postgres([_pg_bin("initdb"), "-D", str(data), "-U", "postgres",
+                                 "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8"]),
+                   check=True, capture_output=True)
+    subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-l", str(base / "log"),
+                                 "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
+                                 "-w", "start"]), check=True, capture_output=True)
+    url = f"postgresql+psycopg2://postgres:{PASSWORD}@127.0.0.1:{port}/postgres"
+    try:
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CREATE TABLE features (id integer PRIMARY KEY, score real)")
+            conn.exec_driver_sql("COMMENT ON TABLE features IS 'Model features'")
+        engine.dispose()
+        yield url
+    finally:
+        subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,127 @@
+"""Bad input and faults: a missing or unreadable binding root stops with one line; a database
+that is down, refuses the password or times out is reported failed while the others are ingested,
+and what the catalog already held for it stays as it was."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from catalog_sync.catalog.lite_reader import read_entries
+from catalog_sync.cli.main import app
+from tests.sources.database.conftest import PASSWORD, entries_for, write_binding
+from tests.support.postgres import free_port
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["ingest", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def root(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = workdir / "bindings"
+    path.mkdir()
+    monkeypatch.setenv("SERVICE_BINDING_ROOT", str(path))
+    return path
+
+
+def test_missing_binding_root_is_one_line(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVICE_BINDING_ROOT", str(workdir / "nowhere"))
+    code, out, err = _run("recipes/inference.yml")
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"error: recipes/inference.yml: source.config: binding root {workdir / 'nowhere'}: not found"
+    ]
+    assert not (workdir / "catalog.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("entries", "problem"),
+    [
+        ({"type": "postgresql", "port": "five"}, "port 'five' is not a number"),
+        ({"type": "postgresql", "host": b"\xff\xfe"}, "an entry is not UTF-8 text"),
+    ],
+)
+def test_unreadable_binding_is_one_line(root: Path, entries: dict[str, object],
+                                        problem: str) -> None:
+    folder = root / "broken"
+    folder.mkdir()
+    for key, value in entries.items():
+        path = folder / key
+        path.write_bytes(value) if isinstance(value, bytes) else path.write_text(str(value))
+    code, _, err = _run("recipes/inference.yml")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and problem in err
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that accepts TCP connections but never answers: the connect times out."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield sock.getsockname()[1]
+
+
+def _shop_entries(workdir: Path, database: str) -> dict[str, object]:
+    return {
+        e.urn: (e.name, e.tags, e.properties, e.removed, len(e.fields))
+        for e in read_entries(workdir / "catalog.db", include_removed=True)
+        if e.properties.get("database") == database
+    }
+
+
+def test_failed_databases_are_reported_and_leave_the_catalog_alone(
+    workdir: Path, root: Path, sample_db: str, pg_admin_url: str, silent_port: int
+) -> None:
+    shop = sa.make_url(sample_db).database or ""
+    write_binding(root, "shop", entries_for(sample_db, "postgresql"))
+    code, _, _ = _run("recipes/inference.yml")
+    assert code == 0
+    before = _shop_entries(workdir, shop)
+    assert len(before) == 7 + 4  # datasets, database and schema containers
+
+    # Now the shop database is down; two more bindings: one fine, one that times out.
+    (root / "shop" / "port").write_text(str(free_port()))
+    write_binding(root, "admin", entries_for(pg_admin_url, "postgresql"))
+    write_binding(root, "stuck", {"type": "postgresql", "host": "127.0.0.1",
+                                  "port": str(silent_port), "password": PASSWORD})
+    recipe = workdir / "fast.yml"
+    recipe.write_text((workdir / "recipes/inference.yml").read_text().replace(
+        "connect_timeout: 10", "connect_timeout: 2"))
+    code, out, err = _run(str(recipe), "--json")
+    assert code == 1
+    report = json.loads(out)
+    failures = {f["context"]: f["message"] for f in report["failures"]}
+    assert set(failures) == {"binding shop", "binding stuck"}
+    assert "Connection refused" in failures["binding shop"]
+    assert "timeout" in failures["binding stuck"]
+    assert PASSWORD not in out + err
+    # The admin database was ingested (the others did not stop it)...
+    admin = sa.make_url(pg_admin_url).database
+    assert any(e.name == admin for e in read_entries(workdir / "catalog.db"))
+    # ...and nothing catalogued for the failed one was removed or altered.
+    assert _shop_entries(workdir, shop) == before
+
+
+@pytest.mark.slow
+def test_wrong_password_is_reported_without_the_password(
+    workdir: Path, root: Path, password_pg: str, sample_db: str
+) -> None:
+    """Needs a server that checks passwords: `password_pg` starts one (the shared one trusts)."""
+    write_binding(root, "features", entries_for(password_pg, "postgresql", password="wrong-1"))
+    write_binding(root, "shop", entries_for(sample_db, "postgresql"))
+    code, out, err = _run("recipes/inference.yml", "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert [f["context"] for f in report["failures"]] == ["binding features"]
+    assert "password authentication failed" in report["failures"][0]["message"]
+    assert "wrong-1" not in out + err
+    assert report["datasets"] == 7
