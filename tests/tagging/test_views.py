@@ -90,7 +90,8 @@ def test_an_existing_global_view_is_updated_not_duplicated() -> None:
 
 
 def _ctx(gms: RecordedGms, sink: str) -> Any:
-    return SimpleNamespace(graph=gms, pipeline_config=SimpleNamespace(sink=SimpleNamespace(type=sink)))
+    config = SimpleNamespace(sink=SimpleNamespace(type=sink))
+    return SimpleNamespace(graph=gms, pipeline_config=config)
 
 
 class _Report:
