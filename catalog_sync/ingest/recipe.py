@@ -31,11 +31,16 @@ def lite_sink(catalog: Path) -> dict[str, Any]:
     return {"type": "datahub-lite", "config": {"type": "sqlite", "config": {"file": str(catalog)}}}
 
 
+# Values under keys like these are never echoed back in an error message.
+_SECRET_WORDS = ("secret", "password", "token", "key", "credential")
+
+
 def _first_error(err: ValidationError, prefix: str) -> str:
     first = err.errors()[0]
     loc = ".".join(str(p) for p in (prefix, *first["loc"]) if p != "")
     value = first.get("input")
-    shown = f" (got {value!r})" if isinstance(value, str | int | float) and "secret" not in loc else ""
+    secret = any(word in loc.lower() for word in _SECRET_WORDS)
+    shown = f" (got {value!r})" if isinstance(value, str | int | float) and not secret else ""
     return f"{loc}: {first['msg']}{shown}"
 
 
@@ -71,11 +76,18 @@ def _validate_source(path: str, source: Any) -> None:
         raise RecipeError(path, f"source.type: unknown source type {kind!r}") from err
     config_class = source_class.get_config_class()
     try:
-        config_class.model_validate(source.get("config") or {})
+        config = config_class.model_validate(source.get("config") or {})
     except ValidationError as err:
         raise RecipeError(path, _first_error(err, "source.config")) from err
     except CatalogSyncError as err:
         raise RecipeError(path, f"source.config: {err}") from err
+    # Paths, tags folder and the like: checked before any sink opens, so bad input writes nothing.
+    check = getattr(source_class, "check_config", None)
+    if callable(check):
+        try:
+            check(config)
+        except CatalogSyncError as err:
+            raise RecipeError(path, f"source.config: {err}") from err
 
 
 def load_recipe(path: Path, settings: Settings, *, force: bool = False) -> dict[str, Any]:
