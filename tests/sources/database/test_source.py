@@ -152,3 +152,37 @@ def test_patterns_and_unreadable_tables(
     skipped = [w for w in report["warnings"] if w["title"] == "Table not readable"]
     assert len(skipped) == 1 and skipped[0]["context"].endswith(f"{database}.hidden.secrets")
     assert limited_reader.name in skipped[0]["message"]
+
+
+def test_servicebinding_sources_find_one_training_and_one_inference_database(
+    workdir: Path, sample_db: str, pg_admin_url: str, monkeypatch: object
+) -> None:
+    """The steward's "ServiceBinding Sources" search (any `servicebinding:type:*` tag). No
+    Greenplum runs here: the greenplum-typed binding points at PostgreSQL, and the training
+    recipe names the platform (`platform: greenplum`), which only sets DataHub's platform name;
+    the queries still follow version(). Its tags come from the binding type, as on Greenplum."""
+    from tests.support.postgres import scratch_database
+
+    root = workdir / "bindings"
+    with scratch_database(pg_admin_url, f"{sa.make_url(sample_db).database}_inf") as serving:
+        write_binding(root, "warehouse", entries_for(sample_db, "greenplum", provider="vmware"))
+        write_binding(root, "serving", entries_for(serving, "postgresql", provider="aws-rds"))
+        monkeypatch.setenv("SERVICE_BINDING_ROOT", str(root))  # type: ignore[attr-defined]
+        training = workdir / "recipes" / "training.yml"
+        training.write_text(training.read_text().replace(
+            "binding_types: [greenplum]", "binding_types: [greenplum]\n    platform: greenplum"))
+        assert _ingest(str(training))[0] == 0
+        assert _ingest("recipes/inference.yml")[0] == 0
+        sources = [e for e in read_entries(workdir / "catalog.db")
+                   if any(t.startswith("servicebinding:type:") for t in e.tags)]
+    databases = sorted(
+        (e.platform, e.name, tuple(e.tags)) for e in sources if e.subtypes == ["Database"]
+    )
+    assert databases == [
+        ("greenplum", sa.make_url(sample_db).database,
+         ("servicebinding:provider:vmware", "servicebinding:type:greenplum", "training")),
+        ("postgres", sa.make_url(serving).database,
+         ("inference", "servicebinding:provider:aws-rds", "servicebinding:type:postgresql")),
+    ]
+    tables = [e for e in sources if e.entity_type == "dataset"]
+    assert len(tables) == 7 and all("training" in e.tags for e in tables)
