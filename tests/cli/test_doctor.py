@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -28,9 +29,9 @@ class _FakeGms(BaseHTTPRequestHandler):
     """Answers like GMS's /config; `status` and the seen Authorization header live on the server."""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        server = self.server
-        server.seen.append((self.path, self.headers.get("Authorization")))  # type: ignore[attr-defined]
-        status = server.status  # type: ignore[attr-defined]
+        server: Any = self.server
+        server.seen.append((self.path, self.headers.get("Authorization")))
+        status = server.status
         body = json.dumps({"versions": {"acryldata/datahub": {"version": "v1.7.0"}}}).encode()
         if status != 200:
             body = b"<html>error</html>"

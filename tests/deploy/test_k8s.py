@@ -55,7 +55,8 @@ def _crd_schema(kind: str) -> dict[str, Any]:
 
 def _pod_spec(workload: dict[str, Any]) -> dict[str, Any]:
     spec = workload["spec"]
-    template = spec["jobTemplate"]["spec"]["template"] if "jobTemplate" in spec else spec["template"]
+    job = spec.get("jobTemplate", {}).get("spec")  # a CronJob nests its pod template deeper
+    template = (job or spec)["template"]
     return dict(template["spec"])
 
 
