@@ -8,6 +8,7 @@ import logging
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
+from catalog_sync.auth import TokenFileError
 from catalog_sync.bindings import BindingRootError
 from catalog_sync.discovery import AmbiguousMatchError, ResolutionError
 from catalog_sync.errors import BadInputError, CatalogUnavailableError
@@ -23,7 +24,8 @@ async def _resolution(_: Request, err: Exception) -> JSONResponse:
 
 async def _unavailable(_: Request, err: Exception) -> JSONResponse:
     logger.error("%s", err)
-    return JSONResponse({"detail": "catalog or binding root unavailable; see server log"}, 503)
+    return JSONResponse({"detail": "catalog, binding root or token file unavailable; "
+                                   "see server log"}, 503)
 
 
 async def _bad_input(_: Request, err: Exception) -> JSONResponse:
@@ -39,5 +41,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ResolutionError, _resolution)
     app.add_exception_handler(CatalogUnavailableError, _unavailable)
     app.add_exception_handler(BindingRootError, _unavailable)
+    app.add_exception_handler(TokenFileError, _unavailable)
     app.add_exception_handler(BadInputError, _bad_input)
     app.add_exception_handler(Exception, _unexpected)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from catalog_sync.auth.tokens import Scope, TokenRecord, TokenStore, parse_scopes
+from catalog_sync.auth.tokens import (
+    Scope,
+    TokenFileError,
+    TokenRecord,
+    TokenStore,
+    parse_scopes,
+)
 
-__all__ = ["Scope", "TokenRecord", "TokenStore", "parse_scopes"]
+__all__ = ["Scope", "TokenFileError", "TokenRecord", "TokenStore", "parse_scopes"]

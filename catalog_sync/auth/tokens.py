@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 _PREFIX = "cst"
 
 
+class TokenFileError(BadInputError):
+    """The token file exists but cannot be read; at the API edge this is 503, not 4xx."""
+
+
 class Scope(StrEnum):
     CATALOG_READ = "catalog:read"
     BINDINGS_SECRETS = "bindings:secrets"
@@ -92,7 +96,7 @@ class TokenStore:
                     item["scopes"] = tuple(item["scopes"])
                     records[item["id"]] = TokenRecord(**item)
             except (OSError, ValueError, TypeError, KeyError) as err:
-                raise BadInputError(f"{self.path}: not a readable token file ({err})") from err
+                raise TokenFileError(f"{self.path}: not a readable token file ({err})") from err
         self._cache = (stamp, records)
         return records
 

@@ -45,3 +45,11 @@ def test_metrics_count_requests_by_route(api: Api) -> None:
     text = api.client.get("/metrics").text
     assert 'catalog_sync_http_requests_total{method="GET",route="/v1/tags",status="200"} 1.0' \
         in text
+
+
+def test_broken_token_file_is_503_not_a_client_error(api: Api) -> None:
+    from catalog_sync.settings import get_settings
+
+    get_settings().tokens_path.write_text("{broken")
+    response = api.get("/v1/tags")
+    assert response.status_code == 503 and "Traceback" not in response.text
