@@ -32,6 +32,8 @@ def main(
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     if not debug:
         logging.getLogger("datahub").setLevel(logging.ERROR)
+        # One traceback per failed record drowns the run report, which lists each of them.
+        logging.getLogger("datahub.ingestion.run.sink_callback").setLevel(logging.CRITICAL)
 
 
 app.command()(ingest)

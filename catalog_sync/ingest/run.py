@@ -45,11 +45,22 @@ def _problem(title: str, message: str, context: str, recipe: str) -> Problem:
     return Problem(title, message, context, recipe)
 
 
+def _sink_problem(entry: dict[str, Any], recipe: str) -> Problem:
+    """DataHub sinks report dicts: {"error"|"warning": message, "info": {urn, ...}} or {"e": exc}."""
+    message = entry.get("error") or entry.get("warning") or entry.get("e") or entry
+    info = entry.get("info") if isinstance(entry.get("info"), dict) else {}
+    context = info.get("urn") or info.get("workunit_id") or ""
+    return Problem("Sink write failed", str(message).splitlines()[0][:500], str(context), recipe)
+
+
 def _problems(entries: Any, recipe: str) -> list[Problem]:
     problems = []
     for entry in list(entries)[:MAX_PROBLEMS]:
         if isinstance(entry, str):
             problems.append(Problem("Sink error", entry, "", recipe))
+            continue
+        if isinstance(entry, dict):
+            problems.append(_sink_problem(entry, recipe))
             continue
         context = entry.context
         if isinstance(context, list):
@@ -68,6 +79,26 @@ def _unreachable(err: BaseException) -> BaseException | None:
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+class SyncPipeline(Pipeline):
+    """DataHub's Pipeline, but stale-removal state is committed only when every write landed.
+
+    DataHub commits checkpoints even after sink failures; a soft-delete that never reached the
+    catalog would then be forgotten. Source failures are already safe: DataHub's handler then
+    carries the previous run's URNs into the new state.
+    """
+
+    def process_commits(self) -> None:
+        # The datahub-rest sink writes from a thread pool and has no flush(): drain it (its
+        # shutdown is idempotent) so every write's failure is on the report before we look.
+        executor = getattr(self.sink, "executor", None)
+        if executor is not None:
+            executor.shutdown()
+        if self.sink.get_report().failures:
+            logger.warning("sink failures: keeping the previous stale-removal state")
+            return
+        super().process_commits()
 
 
 def _cause(err: BaseException) -> CatalogSyncError | None:
@@ -125,7 +156,7 @@ def run_recipe(
 def _run_locked(path: Path, recipe: dict[str, Any]) -> RecipeResult:
     started = time.perf_counter()
     try:
-        pipeline = Pipeline.create(recipe, report_to=None, no_progress=True)
+        pipeline = SyncPipeline.create(recipe, report_to=None, no_progress=True)
     except Exception as err:
         cause = _cause(err)
         if isinstance(cause, BadInputError):
