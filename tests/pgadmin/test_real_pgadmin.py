@@ -22,7 +22,8 @@ from tests.support.lite_catalog import write_binding
 from tests.support.pgadmin import PgAdmin, PgAdminError, ensure_pgadmin
 from tests.support.postgres import scratch_database, throwaway_server
 
-pytestmark = pytest.mark.slow
+# The first test may install pgAdmin (about a minute, INSTALL_TIMEOUT_S at most).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 # Both characters pgpass must escape, plus a quote for good measure.
 TRICKY_PASSWORD = "p:ss\\w'rd:\\"

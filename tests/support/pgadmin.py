@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 PGADMIN_REQUIREMENT = os.environ.get("CATALOG_SYNC_PGADMIN_REQUIREMENT", "pgadmin4>=9.0,<10")
-INSTALL_TIMEOUT_S = 1200
+INSTALL_TIMEOUT_S = 900
 RUN_TIMEOUT_S = 300
 _MARKER = ".catalog-sync-installed"
 
