@@ -25,29 +25,43 @@ class Run:
     returncode: int
 
 
+def _memory_kib(pid: int) -> int:
+    """Proportional set size (shared pages split among sharers, so forked workers are not
+    counted twice); resident size where smaps_rollup is missing."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE_KIB
+
+
 def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and its descendants (a process pool counts in full)."""
+    """Memory of a process and its descendants (a process pool counts in full)."""
     total = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/statm") as statm:
-                total += int(statm.read().split()[1]) * PAGE_KIB
+            total += _memory_kib(current)
             with open(f"/proc/{current}/task/{current}/children") as children:
                 pending.extend(int(c) for c in children.read().split())
-        except (FileNotFoundError, ProcessLookupError, ValueError):
+        except (OSError, ValueError):
             continue
     return total
 
 
 def run(command: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path = REPO,
         log: Path | None = None) -> Run:
-    """Run `command`; wall time, and peak RSS as the larger of the kernel's own high-water mark
-    (wait4) and the process tree's sampled sum (every 20 ms)."""
+    """Run `command` (stdout to `log`, stderr to `log`.err); wall time, and peak RSS as the
+    larger of the kernel's high-water mark (wait4) and the process tree's sampled sum."""
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    err = open(f"{log}.err", "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    child = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err)
     sampled = [0]
     stop = threading.Event()
 
@@ -64,6 +78,7 @@ def run(command: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path 
     child.returncode = os.waitstatus_to_exitcode(status)
     if log:
         out.close()  # type: ignore[union-attr]
+        err.close()  # type: ignore[union-attr]
     peak_kib = max(usage.ru_maxrss, sampled[0])
     return Run(seconds, peak_kib / 1024, child.returncode)
 

@@ -21,8 +21,20 @@ class LakeSourceConfig(AssetSourceConfig):
     read_concurrency: int = Field(
         default=16, ge=1, le=256, description="Footers read at once (threads)."
     )
+    read_processes: int = Field(
+        default=0, ge=0, le=64,
+        description="Worker processes parsing local footers; 0 = one per CPU (at most 8).",
+    )
     profile: bool = Field(
         default=True, description="Emit datasetProfile from footer statistics (no data read)."
+    )
+    incremental: bool = Field(
+        default=True,
+        description="Read only files whose size or modification time changed since the last run.",
+    )
+    footer_cache: str | None = Field(
+        default=None,
+        description="SQLite file of footer facts; default beside the catalog or file sink.",
     )
 
     @field_validator("paths")

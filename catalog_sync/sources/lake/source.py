@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyarrow.fs as pafs
@@ -20,11 +20,13 @@ from datahub.ingestion.api.decorators import (
 from catalog_sync import progress
 from catalog_sync.errors import BadInputError
 from catalog_sync.model import Asset
+from catalog_sync.settings import get_settings
 from catalog_sync.sources.base import AssetSource, AssetSourceConfig, AssetSourceReport
 from catalog_sync.sources.lake.assets import table_asset
 from catalog_sync.sources.lake.config import LakeSourceConfig
-from catalog_sync.sources.lake.footer import FOOTER_ERRORS, FileFooter, read_footer
+from catalog_sync.sources.lake.footer_cache import Encoded, FooterCache, decode
 from catalog_sync.sources.lake.fs import LakeRoot, resolve_root
+from catalog_sync.sources.lake.reader import FooterReader, Item, Result, default_processes
 from catalog_sync.sources.lake.rollup import TableRollup
 from catalog_sync.sources.lake.scan import TableFolder, find_tables
 
@@ -39,13 +41,12 @@ class LakeSourceReport(AssetSourceReport):
     rows: int = 0
     bytes: int = 0
     unreadable_files: int = 0
+    footers_read: int = 0
+    footers_cached: int = 0
 
 
-def _read(filesystem: pafs.FileSystem, info: pafs.FileInfo) -> FileFooter | BaseException:
-    try:
-        return read_footer(filesystem, info)
-    except FOOTER_ERRORS as err:
-        return err
+# A table folder and, per file, its cache row when the file is unchanged (None: to be read).
+_Job = tuple[TableFolder, list[Encoded | None]]
 
 
 def _checked_roots(config: LakeSourceConfig) -> list[LakeRoot]:
@@ -80,6 +81,7 @@ class LakeSource(AssetSource):
         super().__init__(config, ctx)
         self.report = LakeSourceReport()
         self.roots = _checked_roots(config)
+        self._schemas: dict[bytes, Any] = {}  # serialized schema -> pyarrow schema, shared
 
     @classmethod
     def create(cls, config_dict: dict[str, Any], ctx: PipelineContext) -> LakeSource:
@@ -97,43 +99,106 @@ class LakeSource(AssetSource):
                 progress.discovered("files", len(folder.files))
                 yield folder
 
+    def _footer_cache(self) -> FooterCache | None:
+        """The cache file: configured, else beside the catalog or file sink this run writes."""
+        if not self.config.incremental:
+            return None
+        if self.config.footer_cache:
+            return FooterCache(Path(self.config.footer_cache).expanduser())
+        sink = self.ctx.pipeline_config.sink if self.ctx.pipeline_config else None
+        sink_config = (sink.config or {}) if sink is not None else {}
+        if sink is not None and sink.type == "file" and sink_config.get("filename"):
+            beside = Path(sink_config["filename"])
+        elif sink is not None and sink.type == "datahub-lite":
+            beside = Path((sink_config.get("config") or {}).get("file", get_settings().catalog))
+        else:
+            beside = get_settings().catalog
+        return FooterCache(beside.with_name(f"{beside.stem}.footers.sqlite"))
+
+    def _jobs(self, cache: FooterCache | None) -> Iterator[tuple[_Job, pafs.FileSystem, list[Item]]]:
+        """Each table with its unchanged files' cache rows and the files left to read."""
+        for folder in self._tables():
+            uri_of = folder.root.uri_of
+            cached = cache.table(uri_of(folder.path)) if cache is not None else {}
+            known: list[Encoded | None] = []
+            missing: list[Item] = []
+            for info in folder.files:
+                row = cached.get(uri_of(info.path))
+                if row is not None and (row[0], row[1]) == (info.size, info.mtime_ns):
+                    known.append(row)
+                else:
+                    known.append(None)
+                    missing.append((info.path, info.size, info.mtime_ns))
+            yield (folder, known), folder.root.filesystem, missing
+
     def assets(self) -> Iterable[Asset]:
-        with ThreadPoolExecutor(self.config.read_concurrency, "footer") as pool:
-            for folder in self._tables():
-                rollup = TableRollup()
-                filesystem = folder.root.filesystem
-                for info, result in zip(
-                    folder.files, pool.map(lambda i: _read(filesystem, i), folder.files),
-                    strict=True,
-                ):
-                    progress.done("files")
-                    if isinstance(result, BaseException):
-                        rollup.bad_files += 1
-                        self.report.unreadable_files += 1
-                        # A failure, not a warning: the run must not count as complete, or
-                        # stale removal would drop a table whose files could not be read.
+        cache = self._footer_cache()
+        processes = self.config.read_processes or default_processes()
+        try:
+            with FooterReader[_Job](processes=processes, threads=self.config.read_concurrency) as reader:
+                for (folder, known), results in reader.stream(self._jobs(cache)):
+                    rollup = self._rollup(folder, known, results, cache)
+                    progress.done("files", len(folder.files))
+                    if rollup.files == 0:
                         self.report.failure(
-                            title="Unreadable parquet file",
-                            message=f"skipped: {result}".splitlines()[0][:300],
-                            context=folder.root.uri_of(info.path),
+                            title="Table folder without readable parquet files",
+                            message="no dataset emitted",
+                            context=folder.root.uri_of(folder.path),
                         )
                         continue
-                    rollup.add(result, folder.partition_of(info.path))
-                if rollup.files == 0:
+                    self._note_drift(folder, rollup)
+                    self.report.files += rollup.files
+                    self.report.rows += rollup.rows
+                    self.report.bytes += rollup.bytes
+                    yield table_asset(
+                        folder, rollup, env=self.config.env,
+                        instance=self.config.platform_instance, profile=self.config.profile,
+                    )
+            if cache is not None:
+                for root in self.roots:
+                    cache.prune(root.uri_of(root.path))
+        finally:
+            if cache is not None:
+                cache.close()
+        logger.info("footers read: %s, unchanged and not read: %s",
+                    self.report.footers_read, self.report.footers_cached)
+
+    def _rollup(self, folder: TableFolder, known: list[Encoded | None], results: list[Result],
+                cache: FooterCache | None) -> TableRollup:
+        """Fold a table's footers, cached or just read, in file order; remember the new ones."""
+        rollup = TableRollup()
+        fresh: list[tuple[str, Encoded]] = []
+        unchanged: list[str] = []
+        read = iter(results)
+        for info, row in zip(folder.files, known, strict=True):
+            uri = folder.root.uri_of(info.path)
+            if row is not None:
+                unchanged.append(uri)
+                self.report.footers_cached += 1
+                footer = decode(info.path, row, self._schemas)
+            else:
+                result = next(read)
+                self.report.footers_read += 1
+                if isinstance(result, str):
+                    rollup.bad_files += 1
+                    self.report.unreadable_files += 1
+                    # A failure, not a warning: the run must not count as complete, or
+                    # stale removal would drop a table whose files could not be read.
                     self.report.failure(
-                        title="Table folder without readable parquet files",
-                        message="no dataset emitted",
-                        context=folder.root.uri_of(folder.path),
+                        title="Unreadable parquet file",
+                        message=f"skipped: {result}".splitlines()[0][:300],
+                        context=uri,
                     )
                     continue
-                self._note_drift(folder, rollup)
-                self.report.files += rollup.files
-                self.report.rows += rollup.rows
-                self.report.bytes += rollup.bytes
-                yield table_asset(
-                    folder, rollup, env=self.config.env,
-                    instance=self.config.platform_instance, profile=self.config.profile,
-                )
+                if isinstance(result, tuple):
+                    fresh.append((uri, result))
+                    footer = decode(info.path, result, self._schemas)
+                else:
+                    footer = result
+            rollup.add(footer, folder.partition_of(info.path))
+        if cache is not None:
+            cache.save(fresh, unchanged)
+        return rollup
 
     def _note_drift(self, folder: TableFolder, rollup: TableRollup) -> None:
         for name, types in rollup.type_conflicts().items():

@@ -1,0 +1,153 @@
+"""The footer cache: what each file's footer said, kept in SQLite so unchanged files are not read
+again.
+
+A file is unchanged when its location, size and modification time match (pyarrow's filesystems
+give no ETag). A row holds the facts the rollup needs: rows, row groups, codecs, the schema as
+Arrow IPC bytes and per-column statistics as tagged JSON (no pickle: the cache is data, never
+code). Rows of files not seen by a completed scan of their root are pruned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import logging
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from catalog_sync.sources.lake.footer import ColumnStats, FileFooter
+
+logger = logging.getLogger(__name__)
+
+# size, mtime_ns, rows, row_groups, codecs, schema (IPC), stats (JSON): one file's facts.
+Encoded = tuple[int, int, int, int, str, bytes, str]
+
+CREATE_TABLE = """
+CREATE TABLE IF NOT EXISTS footers (
+    uri TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    rows INTEGER NOT NULL, row_groups INTEGER NOT NULL, codecs TEXT NOT NULL,
+    schema BLOB NOT NULL, stats TEXT NOT NULL, seen INTEGER NOT NULL
+)"""
+SELECT_PREFIX = """
+SELECT uri, size, mtime_ns, rows, row_groups, codecs, schema, stats
+FROM footers WHERE uri >= ? AND uri < ?"""
+UPSERT = "INSERT OR REPLACE INTO footers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+TOUCH = "UPDATE footers SET seen = ? WHERE uri = ?"
+PRUNE_PREFIX = "DELETE FROM footers WHERE uri >= ? AND uri < ? AND seen < ?"
+
+_MEMO_LIMIT = 4096
+
+
+class _Unencodable(TypeError):
+    """A statistic of a type the cache does not hold: the file is simply not cached."""
+
+
+def _enc_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, bytes | bytearray):
+        return ["x", bytes(value).hex()]
+    if isinstance(value, decimal.Decimal):
+        return ["n", str(value)]
+    if isinstance(value, dt.datetime):
+        return ["t", value.isoformat()]
+    if isinstance(value, dt.date):
+        return ["d", value.isoformat()]
+    if isinstance(value, dt.time):
+        return ["h", value.isoformat()]
+    if isinstance(value, dt.timedelta):
+        return ["u", value // dt.timedelta(microseconds=1)]
+    raise _Unencodable(type(value).__name__)
+
+
+_DECODERS: dict[str, Any] = {
+    "x": bytes.fromhex,
+    "n": decimal.Decimal,
+    "t": dt.datetime.fromisoformat,
+    "d": dt.date.fromisoformat,
+    "h": dt.time.fromisoformat,
+    "u": lambda micros: dt.timedelta(microseconds=micros),
+}
+
+
+def _dec_value(value: Any) -> Any:
+    return _DECODERS[value[0]](value[1]) if isinstance(value, list) else value
+
+
+def encode(footer: FileFooter) -> Encoded | None:
+    """The cache row of a footer, or None when a statistic cannot be stored faithfully."""
+    try:
+        stats = {
+            name: [s.null_count, _enc_value(s.min_value), _enc_value(s.max_value)]
+            for name, s in footer.stats.items()
+        }
+    except _Unencodable:
+        return None
+    return (
+        footer.size, footer.mtime_ns, footer.rows, footer.row_groups,
+        ",".join(sorted(footer.codecs)), footer.schema.serialize().to_pybytes(),
+        json.dumps(stats, separators=(",", ":")),
+    )
+
+
+def decode(path: str, row: Encoded, schemas: dict[bytes, pa.Schema]) -> FileFooter:
+    """The footer a cache row stands for; `schemas` memoises schemas shared by many files."""
+    size, mtime_ns, rows, row_groups, codecs, schema_bytes, stats = row
+    schema = schemas.get(schema_bytes)
+    if schema is None:
+        if len(schemas) >= _MEMO_LIMIT:
+            schemas.clear()
+        schema = schemas[schema_bytes] = pa.ipc.read_schema(pa.py_buffer(schema_bytes))
+    return FileFooter(
+        path=path, size=size, mtime_ns=mtime_ns, rows=rows, row_groups=row_groups,
+        schema=schema, codecs=frozenset(codecs.split(",")) if codecs else frozenset(),
+        stats={
+            name: ColumnStats(nulls, _dec_value(low), _dec_value(high))
+            for name, (nulls, low, high) in json.loads(stats).items()
+        },
+    )
+
+
+def _prefix_range(prefix: str) -> tuple[str, str]:
+    """Every key under `prefix/`: from `prefix/` up to (not including) `prefix0`."""
+    return f"{prefix}/", f"{prefix}0"
+
+
+class FooterCache:
+    """One SQLite file of footer facts; looked up one table folder at a time (memory stays flat)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.stamp = time.time_ns()
+        self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(CREATE_TABLE)
+
+    def table(self, prefix: str) -> dict[str, Encoded]:
+        """Cached rows of the files under a table folder's URI, by file URI."""
+        rows = self._db.execute(SELECT_PREFIX, _prefix_range(prefix))
+        return {uri: tuple(rest) for uri, *rest in rows}  # type: ignore[misc]
+
+    def save(self, fresh: list[tuple[str, Encoded]], unchanged: list[str]) -> None:
+        """Store newly read footers and mark cache hits as seen by this run, in one commit."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(UPSERT, [(uri, *row, self.stamp) for uri, row in fresh])
+            self._db.executemany(TOUCH, [(self.stamp, uri) for uri in unchanged])
+
+    def prune(self, root_prefix: str) -> int:
+        """Forget files under a root that this run's complete scan of it did not see."""
+        with self._db:
+            self._db.execute("BEGIN")
+            gone = self._db.execute(PRUNE_PREFIX, (*_prefix_range(root_prefix), self.stamp))
+        return gone.rowcount
+
+    def close(self) -> None:
+        self._db.close()
