@@ -148,7 +148,7 @@ class AssetSource(StatefulIngestionSourceBase):
         for ref in asset.containers:
             if ref.facts:
                 origins = self._decide(dict(ref.facts), ref.name)
-                if origins:
+                if origins is not None:  # even none: rules may have stopped adding old tags
                     tag_origins[ref.name] = origins
                     used_tags.update(origins)
         existing = self._existing_tags(urns)
