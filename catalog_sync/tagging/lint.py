@@ -31,8 +31,11 @@ class FactProfile:
 
 
 _LAKE_FREE = frozenset({"path", "table"})
-# What each source puts in Asset.facts (sources/lake/assets.py; the database source's contract:
-# binding coordinates, database, schema, table). Keep in step with the sources.
+_DATABASE_FREE = frozenset(
+    {"subtype", "binding_name", "binding_type", "binding_provider", "database", "schema", "table"}
+)
+# What each source puts in Asset.facts (sources/lake/assets.py, sources/database/assets.py);
+# keep in step with the sources. No source produces `cloud`, so a rule matching it never fires.
 PROFILES: tuple[FactProfile, ...] = (
     FactProfile("lake on local disk", (("source", "lake"), ("platform", "file"),
                                        ("scheme", "file"), ("subtype", "Table")), _LAKE_FREE),
@@ -40,9 +43,8 @@ PROFILES: tuple[FactProfile, ...] = (
                                ("subtype", "Table")), _LAKE_FREE | {"bucket"}),
     FactProfile("lake on GCS", (("source", "lake"), ("platform", "gcs"), ("scheme", "gs"),
                                 ("subtype", "Table")), _LAKE_FREE | {"bucket"}),
-    FactProfile("database", (("source", "database"),), frozenset(
-        {"platform", "subtype", "binding_name", "binding_type", "binding_provider",
-         "database", "schema", "table", "cloud"})),
+    FactProfile("PostgreSQL", (("source", "database"), ("platform", "postgres")), _DATABASE_FREE),
+    FactProfile("Greenplum", (("source", "database"), ("platform", "greenplum")), _DATABASE_FREE),
 )
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
