@@ -1,0 +1,152 @@
+"""Incremental lake scans: the footer cache skips unchanged files and changes nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pytest
+
+from catalog_sync.ingest.recipe import lite_sink
+from catalog_sync.sources.lake import footer, reader
+from catalog_sync.sources.lake.footer_cache import FooterCache, decode, encode
+from tests.support.lake import ingest, latest, write_parquet, write_recipe
+
+BASE = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
+
+
+def _rich(start: int, rows: int = 20) -> pa.Table:
+    """Every statistic type the cache must carry: ints, floats, text, bytes, decimals, dates,
+    zoned timestamps, times, durations, booleans, dictionaries, nested and all-null columns."""
+    ids = range(start, start + rows)
+    return pa.table({
+        "id": pa.array(ids, pa.int64()),
+        "u": pa.array([2**63 + i for i in ids], pa.uint64()),
+        "score": pa.array([i / 3 if i % 4 else None for i in ids], pa.float32()),
+        "name": pa.array([f"name-{i:03d}" for i in ids]),
+        "blob": pa.array([bytes([i % 256, 0, 255]) for i in ids], pa.binary()),
+        "amount": pa.array([decimal.Decimal(i * 7 - 50) / 100 for i in ids], pa.decimal128(9, 2)),
+        "day": pa.array([dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in ids], pa.date32()),
+        "at": pa.array([BASE + dt.timedelta(seconds=i) for i in ids], pa.timestamp("us", "UTC")),
+        "local": pa.array([dt.datetime(2024, 1, 1) + dt.timedelta(hours=i) for i in ids],
+                          pa.timestamp("ms")),
+        "clock": pa.array([dt.time(i % 24, 30) for i in ids], pa.time64("us")),
+        "took": pa.array([dt.timedelta(seconds=i) for i in ids], pa.duration("s")),
+        "flag": pa.array([i % 2 == 0 for i in ids]),
+        "tag": pa.array([["x", "y"][i % 2] for i in ids]).dictionary_encode(),
+        "nested": pa.array([{"a": i} for i in ids]),
+        "nothing": pa.array([None] * rows, pa.null()),
+    })
+
+
+def _lake(root: Path) -> list[str]:
+    files = [write_parquet(root, f"flat/part-{i}.parquet", _rich(i * 20)) for i in range(3)]
+    files += [write_parquet(root, f"events/day=2024-01-0{i}/p.parquet", _rich(i * 100),
+                            compression="zstd", row_group_size=7) for i in range(1, 4)]
+    return files
+
+
+@pytest.fixture
+def footer_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Paths passed to `read_footer` (the lake is small, so reads happen in this process)."""
+    calls: list[str] = []
+    real = footer.read_footer
+
+    def counting(filesystem: pafs.FileSystem, info: pafs.FileInfo) -> footer.FileFooter:
+        calls.append(info.path)
+        return real(filesystem, info)
+
+    monkeypatch.setattr(footer, "read_footer", counting)
+    return calls
+
+
+def _catalog_run(
+    workdir: Path, catalog: str, exit_code: int = 0, **config: Any
+) -> dict[tuple[str, str], Any]:
+    """Ingest the lake into the embedded catalog file `catalog`; its latest aspects."""
+    recipe = write_recipe(
+        workdir / f"{catalog}.yml", {"paths": [str(workdir / "lake")], **config},
+        sink=lite_sink(workdir / catalog),
+    )
+    result = ingest(str(recipe), "--json")
+    assert result.exit_code == exit_code, result.output
+    return latest(workdir / catalog)
+
+
+def test_encode_decode_gives_back_the_same_footer(tmp_path: Path) -> None:
+    path = write_parquet(tmp_path, "t/a.parquet", _rich(0), row_group_size=6)
+    filesystem = pafs.LocalFileSystem()
+    read = footer.read_footer(filesystem, filesystem.get_file_info(path))
+    encoded = encode(read)
+    assert encoded is not None
+    again = decode(path, encoded, {})
+    assert again == read
+    assert again.schema.equals(read.schema, check_metadata=True)
+    assert {n: type(s.min_value) for n, s in again.stats.items()} == {
+        n: type(s.min_value) for n, s in read.stats.items()
+    }
+
+
+def test_unchanged_files_are_not_read_again(workdir: Path, footer_reads: list[str]) -> None:
+    files = _lake(workdir / "lake")
+    first = _catalog_run(workdir, "catalog.db")
+    assert sorted(footer_reads) == sorted(files)
+    assert (workdir / "catalog.footers.sqlite").is_file()  # beside the catalog by default
+    footer_reads.clear()
+    second = _catalog_run(workdir, "catalog.db")
+    assert footer_reads == []
+    assert second == first
+
+
+def test_a_changed_file_is_read_again_and_output_equals_a_cold_run(
+    workdir: Path, footer_reads: list[str]
+) -> None:
+    files = _lake(workdir / "lake")
+    _catalog_run(workdir, "catalog.db")
+    changed = files[4]
+    write_parquet(workdir / "lake", "events/day=2024-01-02/p.parquet", _rich(7, rows=30))
+    os.utime(changed, ns=(10**18, 10**18))
+    gone = files[0]
+    os.remove(gone)
+    footer_reads.clear()
+    warm = _catalog_run(workdir, "catalog.db")
+    assert footer_reads == [changed]
+    cold = _catalog_run(workdir, "cold.db", incremental=False)
+    assert warm == cold
+    cache = FooterCache(workdir / "catalog.footers.sqlite")
+    try:  # the deleted file is forgotten, the changed one holds its new facts
+        assert cache.table(f"file://{workdir}/lake/flat").keys() == {
+            f"file://{p}" for p in files[1:3]
+        }
+        row = cache.table(f"file://{workdir}/lake/events")[f"file://{changed}"]
+        assert (row[1], row[2]) == (10**18, 30)
+    finally:
+        cache.close()
+
+
+def test_same_mtime_but_new_size_is_read_again(workdir: Path, footer_reads: list[str]) -> None:
+    files = _lake(workdir / "lake")
+    _catalog_run(workdir, "catalog.db")
+    stat = os.stat(files[1])
+    write_parquet(workdir / "lake", "flat/part-1.parquet", _rich(5, rows=3))
+    os.utime(files[1], ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    footer_reads.clear()
+    _catalog_run(workdir, "catalog.db")
+    assert footer_reads == [files[1]]
+
+
+def test_worker_processes_give_the_same_catalog(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _lake(workdir / "lake")
+    (workdir / "lake" / "flat" / "broken.parquet").write_bytes(b"PAR1 not really")
+    in_process = _catalog_run(workdir, "one.db", 1, read_processes=1, incremental=False)
+    monkeypatch.setattr(reader, "PROCESS_THRESHOLD", 0)
+    monkeypatch.setattr(reader, "CHUNK", 2)
+    pooled = _catalog_run(workdir, "pool.db", 1, read_processes=2, incremental=False)
+    assert pooled == in_process
