@@ -111,7 +111,8 @@ def seaweed_s3() -> Iterator[S3Server]:
         f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", f"-filer.port={filer}",
         f"-filer.port.grpc={filer_grpc}", "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}",
         f"-s3.config={identities}", "-s3.port.iceberg=0", "-s3.port.lance=0",
-        "-master.volumeSizeLimitMB=64", "-volume.preStopSeconds=0",
+        # Each bucket is a collection with volumes of its own: room for many small ones.
+        "-master.volumeSizeLimitMB=64", "-volume.max=200", "-volume.preStopSeconds=0",
     ]
     log = (workdir / "weed.log").open("wb")
     process = subprocess.Popen(
@@ -132,7 +133,6 @@ def seaweed_s3() -> Iterator[S3Server]:
                 filesystem.create_dir("readiness-probe")
                 with filesystem.open_output_stream("readiness-probe/ok") as out:
                     out.write(b"ok")
-                filesystem.delete_dir("readiness-probe")
                 break
             except OSError:
                 if time.monotonic() > deadline:
