@@ -26,6 +26,13 @@ TRAINING_SEED = REPO / "deploy" / "compose" / "training-db" / "01-training-schem
 _GREENPLUM_ONLY = re.compile(r"\s*DISTRIBUTED\s+(BY\s*\([^)]*\)|RANDOMLY|REPLICATED)", re.I)
 
 
+def portable_training_seed(folder: Path) -> Path:
+    """The training seed without its Greenplum-only clauses, as a file PostgreSQL can run."""
+    portable = folder / "training-pg.sql"
+    portable.write_text(_GREENPLUM_ONLY.sub("", TRAINING_SEED.read_text()))
+    return portable
+
+
 def _scalar(url: str, sql: str) -> object:
     engine = sa.create_engine(url)
     try:
@@ -46,11 +53,8 @@ def test_inference_seed_runs_on_postgresql(pg_database: str) -> None:
 def test_training_seed_runs_on_postgresql_without_greenplum_clauses(
     pg_database: str, tmp_path: Path
 ) -> None:
-    text = TRAINING_SEED.read_text()
-    assert len(_GREENPLUM_ONLY.findall(text)) == 4  # replicated, by (x2), randomly
-    portable = tmp_path / "training-pg.sql"
-    portable.write_text(_GREENPLUM_ONLY.sub("", text))
-    load_sql(pg_database, portable)
+    assert len(_GREENPLUM_ONLY.findall(TRAINING_SEED.read_text())) == 4  # replicated, by, random
+    load_sql(pg_database, portable_training_seed(tmp_path))
     assert _scalar(pg_database, "SELECT count(*) FROM cifar.images") == 1000
     assert _scalar(pg_database, "SELECT count(*) FROM cifar.train_images") == 800
     partitions = _scalar(
