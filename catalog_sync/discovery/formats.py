@@ -13,8 +13,6 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from sqlalchemy.engine import URL
-
 from catalog_sync.discovery.resolve import Connection
 from catalog_sync.errors import BadInputError
 
@@ -81,6 +79,7 @@ def as_dsn(conn: Connection, secrets: bool) -> str:
 
 def as_sqlalchemy(conn: Connection, secrets: bool) -> str:
     driver, _ = _dialect(conn, Format.SQLALCHEMY)
+    from sqlalchemy.engine import URL  # lazy: SQLAlchemy costs every CLI start ~0.1 s
     url = URL.create(
         driver, username=conn.username, password=_password(conn, secrets), host=conn.host,
         port=conn.port, database=conn.database,

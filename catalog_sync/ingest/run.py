@@ -89,6 +89,10 @@ class SyncPipeline(Pipeline):
     carries the previous run's URNs into the new state.
     """
 
+    def _warn_old_cli_version(self) -> None:
+        """Skipped: DataHub asks PyPI and GitHub for newer releases on every run (importing
+        aiohttp, waiting up to 2 s): network a scheduled job must not need."""
+
     def process_commits(self) -> None:
         # The datahub-rest sink writes from a thread pool and has no flush(): drain it (its
         # shutdown is idempotent) so every write's failure is on the report before we look.
