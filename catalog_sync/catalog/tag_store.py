@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -110,6 +111,18 @@ class LiteTagStore:
             lite.close()
 
 
+@contextmanager
+def _reaching(location: str) -> Iterator[None]:
+    """GMS failures (connection, HTTP, GraphQL) as one CatalogUnavailableError line."""
+    try:
+        yield
+    except CatalogSyncError:
+        raise
+    except Exception as err:  # requests, urllib3 and DataHub raise many unrelated types
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise CatalogUnavailableError(location, reason) from err
+
+
 class GmsTagStore:
     """DataHub GMS through DataHub's own graph client (reads aspects, emits full aspects)."""
 
@@ -118,6 +131,10 @@ class GmsTagStore:
         self.location = location
 
     def entities(self) -> Iterator[TaggedEntity]:
+        with _reaching(self.location):
+            yield from self._entities()
+
+    def _entities(self) -> Iterator[TaggedEntity]:
         for urn in self.graph.get_urns_by_filter(entity_types=list(ENTITY_TYPES)):
             is_dataset = urn.startswith("urn:li:dataset:")
             props_class = DatasetPropertiesClass if is_dataset else ContainerPropertiesClass
@@ -131,14 +148,16 @@ class GmsTagStore:
             )
 
     def associations(self, urn: str) -> list[TagAssociationClass]:
-        if not self.graph.exists(urn):
-            raise EntityNotFoundError(urn, self.location)
-        tags = self.graph.get_aspect(urn, GlobalTagsClass)
+        with _reaching(self.location):
+            if not self.graph.exists(urn):
+                raise EntityNotFoundError(urn, self.location)
+            tags = self.graph.get_aspect(urn, GlobalTagsClass)
         return as_associations(tags.tags if tags else [])
 
     def write(self, aspects: Mapping[str, GlobalTagsClass]) -> None:
-        for urn, aspect in aspects.items():
-            self.graph.emit_mcp(MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect))
+        with _reaching(self.location):
+            for urn, aspect in aspects.items():
+                self.graph.emit_mcp(MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect))
 
 
 def open_tag_store(settings: Settings) -> TagStore:
@@ -147,6 +166,7 @@ def open_tag_store(settings: Settings) -> TagStore:
         from datahub.ingestion.graph.client import DatahubClientConfig, DataHubGraph
 
         token = settings.gms_token.get_secret_value() if settings.gms_token else None
-        graph = DataHubGraph(DatahubClientConfig(server=settings.gms_url, token=token))
+        with _reaching(settings.gms_url):
+            graph = DataHubGraph(DatahubClientConfig(server=settings.gms_url, token=token))
         return GmsTagStore(graph, settings.gms_url)
     return LiteTagStore(settings.catalog)
