@@ -13,6 +13,13 @@ from catalog_sync.ingest.recipe import load_recipe
 from catalog_sync.settings import get_settings
 
 
+@pytest.fixture(autouse=True)
+def lake(workdir: Path) -> Path:
+    """recipes/lake.yml's default lake root; the recipe check wants it to exist."""
+    (workdir / "sample-lake").mkdir()
+    return workdir / "sample-lake"
+
+
 def test_no_sink_means_embedded_catalog(workdir: Path) -> None:
     recipe = load_recipe(Path("recipes/lake.yml"), get_settings())
     assert recipe["sink"]["type"] == "datahub-lite"
