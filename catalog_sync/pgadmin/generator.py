@@ -33,10 +33,11 @@ def _log_warning(context: str, message: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ServerFile:
-    """The servers to import, and for each binding with a password its pgpass lines."""
+    """The servers to import, and for each binding with a password its pgpass lines (secret:
+    kept out of the repr, so logging a ServerFile never prints a password)."""
 
     servers: tuple[PgAdminServer, ...]
-    pgpass: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    pgpass: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def render(self) -> bytes:
         """pgAdmin's import format: `{"Servers": {"1": {...}, ...}}`, 4-space indented."""

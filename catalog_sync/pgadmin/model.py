@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from catalog_sync.discovery import Connection
@@ -106,7 +106,7 @@ class PgAdminServer:
     username: str
     sslmode: str
     passfile: str | None = None
-    comment: str | None = field(default=None)
+    comment: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         entry: dict[str, Any] = {

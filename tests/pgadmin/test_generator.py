@@ -85,6 +85,7 @@ def test_pgpass_lines_escape_colon_and_backslash(binding_root: Path) -> None:
     assert files["pg-infer.pgpass"] == b"pg.internal:5433:serving:svc:s3cret\n"
     assert escape("a\\:b") == "a\\\\\\:b"
     assert b"s3cret" not in result.render() and GP_PASSWORD.encode() not in result.render()
+    assert "s3cret" not in repr(result)
 
 
 def test_group_option_maps_other_roles_and_renames(binding_root: Path) -> None:
