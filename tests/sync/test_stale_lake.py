@@ -41,15 +41,18 @@ def test_a_run_with_a_failure_removes_nothing_and_the_next_clean_run_does(
 ) -> None:
     assert ingest(RECIPE).exit_code == 0
     shutil.rmtree(lake / "sensor_readings")
-    (lake / "events" / "date=2026-11-02" / "part-00000.parquet").write_bytes(b"not parquet")
+    # A table folder with no readable file is a failure (one unreadable file among readable
+    # ones is only a warning: the table is still emitted).
+    (lake / "broken").mkdir()
+    (lake / "broken" / "part-00000.parquet").write_bytes(b"not parquet")
 
     failed = ingest(RECIPE)
     assert failed.exit_code == 1
     assert failed.report["soft_deleted"] == 0
-    assert "Unreadable parquet file" in failed.failure_titles()
+    assert "Table folder without readable parquet files" in failed.failure_titles()
     assert removed_by_name(workdir / "catalog.db")["sensor_readings"] is False
 
-    (lake / "events" / "date=2026-11-02" / "part-00000.parquet").unlink()
+    shutil.rmtree(lake / "broken")
     clean = ingest(RECIPE)
     assert clean.exit_code == 0, clean.output
     # The failed run kept the old state, so the table missing since then is still found.

@@ -140,6 +140,7 @@ class LakeSource(AssetSource):
                     rollup = self._rollup(folder, known, results, cache)
                     progress.done("files", len(folder.files))
                     if rollup.files == 0:
+                        # No dataset: stale removal must not take the table for gone.
                         self.report.failure(
                             title="Table folder without readable parquet files",
                             message="no dataset emitted",
@@ -182,9 +183,10 @@ class LakeSource(AssetSource):
                 if isinstance(result, str):
                     rollup.bad_files += 1
                     self.report.unreadable_files += 1
-                    # A failure, not a warning: the run must not count as complete, or
-                    # stale removal would drop a table whose files could not be read.
-                    self.report.failure(
+                    # A warning (issue 2): the table is still emitted from its other files,
+                    # so stale removal has nothing to drop because of it. A folder with no
+                    # readable file at all is a failure (see `assets`).
+                    self.report.warning(
                         title="Unreadable parquet file",
                         message=f"skipped: {result}".splitlines()[0][:300],
                         context=uri,
