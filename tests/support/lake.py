@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import json
 import sqlite3
 from collections.abc import Mapping
@@ -16,6 +18,43 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from catalog_sync.cli.main import app
+
+PARIS = dt.timezone(dt.timedelta(hours=1))
+RICH_SCHEMA = pa.schema([
+    pa.field("id", pa.int64(), nullable=False),
+    pa.field("price", pa.decimal128(12, 3)),
+    pa.field("label", pa.dictionary(pa.int32(), pa.string())),
+    pa.field("seen_at", pa.timestamp("us", tz="UTC")),
+    pa.field("local_at", pa.timestamp("ms", tz="Europe/Paris")),
+    pa.field("naive_at", pa.timestamp("ns")),
+    pa.field("day", pa.date32()),
+    pa.field("ok", pa.bool_()),
+    pa.field("blob", pa.binary()),
+    pa.field("point", pa.struct([("x", pa.float64()), ("y", pa.float32()),
+                                 ("meta", pa.struct([("source", pa.string())]))])),
+    pa.field("scores", pa.list_(pa.int16())),
+    pa.field("boxes", pa.list_(pa.struct([("w", pa.int32()), ("h", pa.int32())]))),
+    pa.field("attrs", pa.map_(pa.string(), pa.string())),
+])
+def rich_table() -> pa.Table:
+    """Two rows of every kind of column: nested, decimal, dictionary, zoned timestamps, map."""
+    at = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
+    return pa.table({
+        "id": [1, 2],
+        "price": [decimal.Decimal("1.250"), None],
+        "label": pa.array(["cat", "dog"]).dictionary_encode(),
+        "seen_at": [at, None],
+        "local_at": [at.astimezone(PARIS), at],
+        "naive_at": [dt.datetime(2024, 1, 1), None],
+        "day": [dt.date(2024, 1, 1), dt.date(2024, 2, 1)],
+        "ok": [True, None],
+        "blob": [b"\x00\x01", None],
+        "point": [{"x": 1.0, "y": 2.0, "meta": {"source": "gps"}}, None],
+        "scores": [[1, 2], []],
+        "boxes": [[{"w": 1, "h": 2}], None],
+        "attrs": [[("k", "v")], None],
+    }, schema=RICH_SCHEMA)
+
 
 ALL_ROWS = "SELECT urn, aspect_name, version, metadata FROM metadata_aspect_v2 ORDER BY 1, 2, 3"
 LATEST = "SELECT urn, aspect_name, metadata FROM metadata_aspect_v2 WHERE version = 0"

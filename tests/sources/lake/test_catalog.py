@@ -15,11 +15,12 @@ from datahub.ingestion.api.common import PipelineContext
 from catalog_sync.catalog.lite_reader import CatalogEntry, read_entries
 from catalog_sync.sources.lake.source import LakeSource
 from tests.support.lake import (
-    aspect,
     all_rows,
+    aspect,
     file_dataset_urn,
     ingest,
     ingest_json,
+    rich_table,
     write_parquet,
     write_recipe,
 )
@@ -130,6 +131,9 @@ def test_no_platform_instance_aspect_without_an_instance(workdir: Path, lake: Pa
 
 
 def test_same_recipe_twice_leaves_the_catalog_identical(workdir: Path, lake: Path) -> None:
+    # Every column kind, in two files, so schema and statistics go through the footer cache.
+    for index in range(2):
+        write_parquet(lake, f"rich/part-{index}.parquet", rich_table())
     recipe = write_recipe(workdir / "r.yml", {"paths": [str(lake)], "tags": ["team vision"]})
     first_report = ingest_json(recipe)
     first = all_rows(workdir / "catalog.db")

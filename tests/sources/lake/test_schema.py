@@ -3,8 +3,6 @@ keys, and schema drift recorded (never a crash)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import re
 from pathlib import Path
 from typing import Any
@@ -17,27 +15,11 @@ from tests.support.lake import (
     fields_by_path,
     file_dataset_urn,
     ingest_json,
+    rich_table,
     write_parquet,
     write_recipe,
 )
 
-PARIS = dt.timezone(dt.timedelta(hours=1))
-SCHEMA = pa.schema([
-    pa.field("id", pa.int64(), nullable=False),
-    pa.field("price", pa.decimal128(12, 3)),
-    pa.field("label", pa.dictionary(pa.int32(), pa.string())),
-    pa.field("seen_at", pa.timestamp("us", tz="UTC")),
-    pa.field("local_at", pa.timestamp("ms", tz="Europe/Paris")),
-    pa.field("naive_at", pa.timestamp("ns")),
-    pa.field("day", pa.date32()),
-    pa.field("ok", pa.bool_()),
-    pa.field("blob", pa.binary()),
-    pa.field("point", pa.struct([("x", pa.float64()), ("y", pa.float32()),
-                                 ("meta", pa.struct([("source", pa.string())]))])),
-    pa.field("scores", pa.list_(pa.int16())),
-    pa.field("boxes", pa.list_(pa.struct([("w", pa.int32()), ("h", pa.int32())]))),
-    pa.field("attrs", pa.map_(pa.string(), pa.string())),
-])
 TYPE_CLASS = {
     "id": "NumberType", "price": "NumberType", "label": "StringType", "seen_at": "TimeType",
     "local_at": "TimeType", "naive_at": "TimeType", "day": "DateType", "ok": "BooleanType",
@@ -46,36 +28,14 @@ TYPE_CLASS = {
     "boxes": "ArrayType", "boxes.w": "NumberType", "boxes.h": "NumberType", "attrs": "MapType",
 }
 
-
-def _rich_table() -> pa.Table:
-    at = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
-    return pa.table({
-        "id": [1, 2],
-        "price": [decimal.Decimal("1.250"), None],
-        "label": pa.array(["cat", "dog"]).dictionary_encode(),
-        "seen_at": [at, None],
-        "local_at": [at.astimezone(PARIS), at],
-        "naive_at": [dt.datetime(2024, 1, 1), None],
-        "day": [dt.date(2024, 1, 1), dt.date(2024, 2, 1)],
-        "ok": [True, None],
-        "blob": [b"\x00\x01", None],
-        "point": [{"x": 1.0, "y": 2.0, "meta": {"source": "gps"}}, None],
-        "scores": [[1, 2], []],
-        "boxes": [[{"w": 1, "h": 2}], None],
-        "attrs": [[("k", "v")], None],
-    }, schema=SCHEMA)
-
-
 def _type_name(field: dict[str, Any]) -> str:
     return next(iter(field["type"]["type"])).rsplit(".", 1)[-1]
-
 
 def _fields(workdir: Path, table: Path) -> dict[str, dict[str, Any]]:
     return fields_by_path(aspect(workdir / "catalog.db", file_dataset_urn(table), "schemaMetadata"))
 
-
 def test_schema_fields_keep_native_types_nesting_and_nullability(workdir: Path) -> None:
-    path = write_parquet(workdir / "lake", "rich/part-0.parquet", _rich_table())
+    path = write_parquet(workdir / "lake", "rich/part-0.parquet", rich_table())
     ingest_json(write_recipe(workdir / "r.yml", {"paths": [str(workdir / "lake")]}))
     fields = _fields(workdir, workdir / "lake/rich")
     assert list(fields) == list(TYPE_CLASS)
@@ -96,7 +56,6 @@ def test_schema_fields_keep_native_types_nesting_and_nullability(workdir: Path) 
     assert fields["boxes.h"]["nativeDataType"] == "int32"
     assert not any(f.get("isPartitioningKey") for f in fields.values())
 
-
 def test_partition_keys_become_flagged_fields(workdir: Path) -> None:
     lake = workdir / "lake"
     for year, region in [(2023, "eu"), (2024, "eu"), (2024, "us-east")]:
@@ -113,7 +72,6 @@ def test_partition_keys_become_flagged_fields(workdir: Path) -> None:
     assert props["customProperties"]["partition_keys"] == "year,region"
     assert props["customProperties"]["partition_count"] == "3"
 
-
 def test_non_integer_partition_values_make_a_string_key(workdir: Path) -> None:
     lake = workdir / "lake"
     for day in ("2024-01-01", "2024-01-02"):
@@ -123,7 +81,6 @@ def test_non_integer_partition_values_make_a_string_key(workdir: Path) -> None:
     assert (key["nativeDataType"], _type_name(key), key["isPartitioningKey"]) == (
         "string", "StringType", True,
     )
-
 
 def test_schema_drift_is_recorded_not_fatal(workdir: Path) -> None:
     lake = workdir / "lake"
