@@ -24,7 +24,8 @@ ENV PATH=/opt/catalog-sync/bin:$PATH \
     CATALOG_SYNC_CATALOG=/var/lib/catalog-sync/catalog.db \
     CATALOG_SYNC_TOKENS_FILE=/var/lib/catalog-sync/tokens.json
 RUN groupadd --system --gid 10001 catalog-sync \
-    && useradd --system --uid 10001 --gid catalog-sync --home-dir /app --shell /usr/sbin/nologin catalog-sync \
+    && useradd --system --uid 10001 --gid catalog-sync --create-home --home-dir /home/catalog-sync \
+        --shell /usr/sbin/nologin catalog-sync \
     && mkdir -p /var/lib/catalog-sync \
     && chown catalog-sync:catalog-sync /var/lib/catalog-sync
 COPY --from=build /opt/catalog-sync /opt/catalog-sync

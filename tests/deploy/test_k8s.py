@@ -138,8 +138,10 @@ def test_workloads_run_real_commands_as_the_image_user(docs: list[dict[str, Any]
             security = pod["securityContext"]
             assert security["runAsNonRoot"] is True
             assert f"{security['runAsUser']}:{security['runAsGroup']}" == dockerfile_user
+            volumes = {v["name"] for v in pod["volumes"]}
             for container in pod["containers"]:
                 assert container["args"][0] in commands
+                assert {m["name"] for m in container["volumeMounts"]} <= volumes
                 for arg in container["args"]:
                     if arg.startswith("recipes/"):
                         assert (REPO / arg).is_file(), arg
