@@ -171,3 +171,16 @@ def test_servicebinding_view_in_embedded_mode(lake: Path) -> None:
     unknown = _run("assets", "--view", "nope")
     assert unknown.exit_code == 2
     assert "unknown view 'nope' (known: servicebinding-sources)" in unknown.output
+
+
+def test_a_recipes_own_tags_are_kept_by_plan_and_apply(lake: Path) -> None:
+    recipe = lake / "recipes" / "lake.yml"
+    recipe.write_text(recipe.read_text().replace(
+        "    paths:", "    tags: [aws]\n    tag_rules:\n      - {name: events-pii, "
+        "match: {table: events}, add: [pii]}\n    paths:"))
+    _ingest()
+    assert _tags("customers") == {"data lake", "aws"}
+    assert _tags("events") == {"data lake", "aws", "pii"}
+    assert _plan() == []
+    assert _run("tags", "apply").exit_code == 0
+    assert _tags("events") == {"data lake", "aws", "pii"}
