@@ -1,8 +1,8 @@
 """Walking a lake root into table folders, streaming: one table's file list at a time.
 
-A folder is a table when it holds data files directly or has hive partition folders
-(`key=value/`); everything beneath a table folder belongs to it. Names starting with `.` or
-`_` (`_SUCCESS`, `.crc`) are bookkeeping and skipped.
+A folder is a table when it holds data files directly (see `looks_like_data`) or has hive
+partition folders (`key=value/`); everything beneath a table folder belongs to it. Names
+starting with `.` or `_` (`_SUCCESS`, `.crc`) are bookkeeping and skipped.
 """
 
 from __future__ import annotations
@@ -31,8 +31,19 @@ class TableFolder:
         return tuple(tuple(p.split("=", 1)) for p in inner if "=" in p)  # type: ignore[misc]
 
 
+DATA_SUFFIXES = (".parquet", ".parq", ".pq")
+
+
 def is_hidden(name: str) -> bool:
     return name.startswith((".", "_"))
+
+
+def looks_like_data(name: str) -> bool:
+    """Parquet by name, or no extension at all (Hive writes `000000_0`). Only such files make a
+    folder a table, so a README beside the tables does not swallow them into one dataset; inside
+    a table every file is read, and a stray one is reported."""
+    lowered = name.lower()
+    return lowered.endswith(DATA_SUFFIXES) or "." not in lowered
 
 
 def _selected(relative: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
@@ -67,7 +78,9 @@ def find_tables(
     while stack:
         folder = stack.pop()
         children = [c for c in _list(filesystem, folder, recursive=False) if not is_hidden(c.base_name)]
-        has_files = any(c.type == pafs.FileType.File for c in children)
+        has_files = any(
+            c.type == pafs.FileType.File and looks_like_data(c.base_name) for c in children
+        )
         dirs = sorted(c.path for c in children if c.type == pafs.FileType.Directory)
         if has_files or any("=" in d.rsplit("/", 1)[-1] for d in dirs):
             relative = folder[len(root.path) + 1 :] or folder.rsplit("/", 1)[-1]

@@ -43,7 +43,7 @@ def lake(tmp_path: Path) -> Path:
     return root
 
 
-def _tables(root: Path, **globs: list[str]) -> dict[str, list[str]]:
+def _tables(root: Path | str, **globs: list[str]) -> dict[str, list[str]]:
     lake_root = resolve_root(str(root), S3Options(), GcsOptions())
     return {
         t.relative: [f.path[len(t.path) + 1 :] for f in t.files]
@@ -92,3 +92,16 @@ def test_ingest_emits_one_dataset_per_table_folder(workdir: Path, lake: Path) ->
     datasets = [e for e in read_entries(workdir / "catalog.db") if e.entity_type == "dataset"]
     assert sorted(e.name for e in datasets) == sorted(f"{lake}/{t}" for t in LAYOUT)
     assert all(e.platform == "file" and e.subtypes == ["Table"] for e in datasets)
+
+
+def test_a_stray_non_data_file_does_not_make_a_table(lake: Path) -> None:
+    """A README beside the tables must not turn the lake root into one big table."""
+    (lake / "README.md").write_text("# the lake")
+    (lake / "docs").mkdir()
+    (lake / "docs" / "notes.txt").write_text("notes")
+    write_parquet(lake, "hive_style/000000_0", ONE)  # Hive's extension-less data files
+    assert set(_tables(lake)) == set(LAYOUT) | {"hive_style"}
+
+
+def test_file_uri_and_plain_path_find_the_same_tables(lake: Path) -> None:
+    assert _tables(f"file://{lake}") == _tables(lake)
