@@ -137,5 +137,5 @@ def password_pg() -> Iterator[str]:
         yield url
     finally:
         subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                       capture_output=True)
+                       capture_output=True, check=False)
         shutil.rmtree(base, ignore_errors=True)

@@ -34,7 +34,7 @@ def root(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_missing_binding_root_is_one_line(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SERVICE_BINDING_ROOT", str(workdir / "nowhere"))
-    code, out, err = _run("recipes/inference.yml")
+    code, _, err = _run("recipes/inference.yml")
     assert code == 2
     assert err.strip().splitlines() == [
         f"error: recipes/inference.yml: source.config: binding root {workdir / 'nowhere'}: not found"
