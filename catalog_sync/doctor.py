@@ -103,7 +103,10 @@ def check_gms(url: str, token: str | None, *, timeout: float = DEFAULT_TIMEOUT) 
     except httpx.TimeoutException:
         return Check("catalog", shown, Status.FAIL, f"DataHub GMS: no answer within {timeout:g}s")
     except httpx.HTTPError as err:
-        reason = type(err).__name__
+        # Only a connect error's text is shown: it is the OS's ("Connection refused"); other
+        # httpx errors may quote the URL, credentials included.
+        reason = f"{type(err).__name__}: {err}" if isinstance(err, httpx.ConnectError) else (
+            type(err).__name__)
         return Check("catalog", shown, Status.FAIL, f"DataHub GMS unreachable ({reason})")
     millis = (time.perf_counter() - started) * 1000
     if response.status_code in (401, 403):
