@@ -193,3 +193,19 @@ def test_no_password_is_written_into_the_compose_file() -> None:
     text = (REPO / "docker-compose.yml").read_text()
     for password in (REPO / "deploy" / "bindings").glob("*/password"):
         assert password.read_text() not in text
+
+
+def test_hosts_named_in_the_environment_are_services(services: dict[str, dict[str, Any]]) -> None:
+    """A typo in `broker:29092` or `http://datahub-gms:8080` would only show at run time."""
+    names = set(services) | {s.get("hostname") for s in services.values()}
+    host_keys = ("_HOST", "_URL", "_SERVER")
+    checked = set()
+    for service in services.values():
+        for key, value in (service.get("environment") or {}).items():
+            if not key.endswith(host_keys) or not isinstance(value, str):
+                continue
+            match = re.match(r"^(?:[a-z]+://)?([A-Za-z0-9.-]+)(?::\d+)?(?:/.*)?$", value)
+            if match and not match.group(1).replace(".", "").isdigit():
+                assert match.group(1) in names, f"{key}={value}"
+                checked.add(match.group(1))
+    assert {"datahub-gms", "mysql", "search", "broker"} <= checked
