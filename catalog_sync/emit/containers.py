@@ -36,6 +36,13 @@ _SUBTYPES: dict[str, str] = {
 }
 
 
+def _subtype(kind: str, platform: str) -> str:
+    """DataHub's subtype names; a bucket is an "S3 bucket" or a "GCS bucket" by platform."""
+    if kind == "bucket" and platform == "gcs":
+        return "GCS bucket"
+    return _SUBTYPES.get(kind, kind.title())
+
+
 def container_key(
     ref: ContainerRef, *, platform: str, instance: str | None, env: str
 ) -> ContainerKey:
@@ -63,7 +70,7 @@ def container_workunits(
         yield from gen_containers(
             container_key=key,
             name=ref.name,
-            sub_types=[_SUBTYPES.get(ref.kind, ref.kind.title())],
+            sub_types=[_subtype(ref.kind, platform)],
             parent_container_key=parent,
             extra_properties=dict(ref.properties) or None,
             description=ref.description,
