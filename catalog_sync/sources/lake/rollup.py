@@ -39,6 +39,20 @@ def _pick(current: Any, new: Any, choose: Any) -> Any:
         return current
 
 
+def _union(current: pa.Field, new: pa.Field) -> pa.Field:
+    """Nested columns that evolved (a struct gained a child) show every child seen; anything
+    else keeps the first type seen (the conflict is recorded either way)."""
+    if not (pa.types.is_nested(current.type) and pa.types.is_nested(new.type)):
+        return current
+    try:
+        merged = pa.unify_schemas(
+            [pa.schema([current]), pa.schema([new])], promote_options="permissive"
+        )
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return current
+    return merged.field(0)
+
+
 @dataclass
 class TableRollup:
     """Running totals for one table folder."""
@@ -72,6 +86,8 @@ class TableRollup:
             if not pa.types.is_null(arrow_field.type):
                 if pa.types.is_null(seen.field.type):
                     seen.field = arrow_field
+                elif seen.field.type != arrow_field.type:
+                    seen.field = _union(seen.field, arrow_field)
                 seen.types[str(arrow_field.type)] = None
         for name, column in footer.stats.items():
             rolled = self.stats.setdefault(name, _StatsSeen())

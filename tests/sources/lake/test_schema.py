@@ -106,3 +106,20 @@ def test_schema_drift_is_recorded_not_fatal(workdir: Path) -> None:
                    "datasetProperties")["customProperties"]
     assert props["schema_drift_missing_fields"] == "humidity (1/3 files)"
     assert props["schema_drift_type_conflicts"] == "sensor: int32 vs string"
+
+
+def test_nested_columns_that_evolved_show_every_child(workdir: Path) -> None:
+    lake = workdir / "lake"
+    old = pa.struct([("x", pa.int64())])
+    new = pa.struct([("x", pa.int64()), ("label", pa.string())])
+    write_parquet(lake, "shapes/1.parquet", pa.table({"p": pa.array([{"x": 1}], old)}))
+    write_parquet(lake, "shapes/2.parquet",
+                  pa.table({"p": pa.array([{"x": 2, "label": "b"}], new)}))
+    report = ingest_json(write_recipe(workdir / "r.yml", {"paths": [str(lake)]}))
+    assert report["failures"] == []
+    fields = _fields(workdir, lake / "shapes")
+    assert list(fields) == ["p", "p.x", "p.label"]
+    assert fields["p"]["nativeDataType"] == "struct<x: int64, label: string>"
+    assert fields["p"]["description"] == (
+        "type differs across files: struct<x: int64>, struct<x: int64, label: string>"
+    )
