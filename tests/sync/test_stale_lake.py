@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 from catalog_sync.sync.state import state_file
 from tests.sync.conftest import Ingest, removed_by_name
 
 RECIPE = "recipes/lake.yml"
+TAG_STATUS_SQL = (
+    "SELECT urn, metadata FROM metadata_aspect_v2 WHERE version = 0 AND aspect_name = 'status' "
+    "AND urn LIKE 'urn:li:tag:%'"
+)
 ALL_LIVE = {"cifar10": False, "customers": False, "events": False, "sensor_readings": False}
 
 
@@ -126,3 +131,15 @@ def test_stale_removal_can_be_switched_off(workdir: Path, lake: Path, ingest: In
     assert kept.exit_code == 0
     assert removed_by_name(workdir / "catalog.db")["sensor_readings"] is False
     assert not (workdir / "catalog.state").exists()
+
+
+def test_tags_are_never_removed_as_stale(workdir: Path, lake: Path, ingest: Ingest) -> None:
+    """Tags are shared by every recipe: the lake no longer using `training` must not delete it."""
+    assert ingest(RECIPE).exit_code == 0
+    shutil.rmtree(lake / "cifar10")  # the only `training` table of the lake
+    run = ingest(RECIPE)
+    assert run.exit_code == 0, run.output
+    assert removed_by_name(workdir / "catalog.db")["cifar10"] is True
+    with sqlite3.connect(workdir / "catalog.db") as conn:
+        statuses = dict(conn.execute(TAG_STATUS_SQL).fetchall())
+    assert not [urn for urn, status in statuses.items() if json.loads(status)["removed"]]
