@@ -93,7 +93,11 @@ def read_footer(filesystem: pafs.FileSystem, info: pafs.FileInfo) -> FileFooter:
     if not info.size:
         raise ValueError("zero-byte file")
     with filesystem.open_input_file(info.path) as handle:
-        metadata = pq.ParquetFile(handle).metadata
+        # ParquetFile's own reader, without the nested-path index ParquetFile builds for
+        # reading data: a third of the cost of a small file's footer.
+        reader = pq.ParquetReader()
+        reader.open(handle)
+        metadata = reader.metadata
         schema = metadata.schema.to_arrow_schema()
     codecs, stats = _column_stats(metadata)
     mtime_ns = info.mtime_ns if info.mtime_ns is not None else 0

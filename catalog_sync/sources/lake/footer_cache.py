@@ -79,38 +79,75 @@ def _dec_value(value: Any) -> Any:
     return _DECODERS[value[0]](value[1]) if isinstance(value, list) else value
 
 
-def encode(footer: FileFooter) -> Encoded | None:
-    """The cache row of a footer, or None when a statistic cannot be stored faithfully."""
+def _stats_json(stats: dict[str, ColumnStats]) -> str | None:
     try:
-        stats = {
+        encoded = {
             name: [s.null_count, _enc_value(s.min_value), _enc_value(s.max_value)]
-            for name, s in footer.stats.items()
+            for name, s in stats.items()
         }
     except _Unencodable:
         return None
-    return (
-        footer.size, footer.mtime_ns, footer.rows, footer.row_groups,
-        ",".join(sorted(footer.codecs)), footer.schema.serialize().to_pybytes(),
-        json.dumps(stats, separators=(",", ":")),
-    )
+    return json.dumps(encoded, separators=(",", ":"))
 
 
-def decode(path: str, row: Encoded, schemas: dict[bytes, pa.Schema]) -> FileFooter:
-    """The footer a cache row stands for; `schemas` memoises schemas shared by many files."""
-    size, mtime_ns, rows, row_groups, codecs, schema_bytes, stats = row
+def _schema(schema_bytes: bytes, schemas: dict[bytes, pa.Schema]) -> pa.Schema:
+    """The schema of IPC bytes; `schemas` memoises schemas shared by many files."""
     schema = schemas.get(schema_bytes)
     if schema is None:
         if len(schemas) >= _MEMO_LIMIT:
             schemas.clear()
         schema = schemas[schema_bytes] = pa.ipc.read_schema(pa.py_buffer(schema_bytes))
+    return schema
+
+
+def encode(footer: FileFooter) -> Encoded | None:
+    """The cache row of a footer, or None when a statistic cannot be stored faithfully."""
+    return wire_row(to_wire(footer, for_cache=True))
+
+
+def decode(path: str, row: Encoded, schemas: dict[bytes, pa.Schema]) -> FileFooter:
+    """The footer a cache row stands for."""
+    size, mtime_ns, rows, row_groups, codecs, schema_bytes, stats = row
     return FileFooter(
         path=path, size=size, mtime_ns=mtime_ns, rows=rows, row_groups=row_groups,
-        schema=schema, codecs=frozenset(codecs.split(",")) if codecs else frozenset(),
+        schema=_schema(schema_bytes, schemas),
+        codecs=frozenset(codecs.split(",")) if codecs else frozenset(),
         stats={
             name: ColumnStats(nulls, _dec_value(low), _dec_value(high))
             for name, (nulls, low, high) in json.loads(stats).items()
         },
     )
+
+
+# A footer as a worker process sends it back: plain values that pickle fast, the schema as IPC
+# bytes (memoised on arrival), and the statistics as cache JSON when the cache wants them.
+Wire = tuple[int, int, int, int, frozenset[str], bytes, dict[str, tuple[Any, ...]], str | None]
+
+
+def to_wire(footer: FileFooter, *, for_cache: bool) -> Wire:
+    stats = {n: (s.null_count, s.min_value, s.max_value) for n, s in footer.stats.items()}
+    return (
+        footer.size, footer.mtime_ns, footer.rows, footer.row_groups, footer.codecs,
+        footer.schema.serialize().to_pybytes(), stats,
+        _stats_json(footer.stats) if for_cache else None,
+    )
+
+
+def from_wire(path: str, wire: Wire, schemas: dict[bytes, pa.Schema]) -> FileFooter:
+    size, mtime_ns, rows, row_groups, codecs, schema_bytes, stats, _ = wire
+    return FileFooter(
+        path=path, size=size, mtime_ns=mtime_ns, rows=rows, row_groups=row_groups,
+        schema=_schema(schema_bytes, schemas), codecs=codecs,
+        stats={name: ColumnStats(*values) for name, values in stats.items()},
+    )
+
+
+def wire_row(wire: Wire) -> Encoded | None:
+    """The cache row of a footer read by a worker (None: not cacheable, or not asked for)."""
+    size, mtime_ns, rows, row_groups, codecs, schema_bytes, _, stats_json = wire
+    if stats_json is None:
+        return None
+    return (size, mtime_ns, rows, row_groups, ",".join(sorted(codecs)), schema_bytes, stats_json)
 
 
 def _prefix_range(prefix: str) -> tuple[str, str]:

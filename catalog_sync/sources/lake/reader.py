@@ -2,7 +2,7 @@
 
 Parsing a local footer is CPU work under the GIL, so local files go to worker processes once a
 lake is big enough to pay for them; object stores are latency-bound, so their files go to
-threads. Results come back as cache rows (see footer_cache) so the parent only decodes them.
+threads. Results come back as plain values (footer_cache.Wire) that pickle fast.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any, Generic, TypeVar
 import pyarrow.fs as pafs
 
 from catalog_sync.sources.lake import footer
-from catalog_sync.sources.lake.footer_cache import Encoded, encode
+from catalog_sync.sources.lake.footer_cache import Wire, to_wire
 
-# One file's outcome: its cache row, its footer (when not cacheable) or why it is unreadable.
-Result = Encoded | footer.FileFooter | str
+# One file's outcome: its footer as a worker sends it back, or why it is unreadable.
+Result = Wire | str
 Item = tuple[str, int, int | None]  # path, size, mtime_ns
 
 Tag = TypeVar("Tag")
@@ -31,19 +31,18 @@ LOOK_AHEAD_FILES = 2048  # files submitted and not yet consumed, at most (memory
 LOOK_AHEAD_TABLES = 64
 
 
-def read_one(filesystem: pafs.FileSystem, item: Item) -> Result:
+def read_one(filesystem: pafs.FileSystem, item: Item, for_cache: bool) -> Result:
     path, size, mtime_ns = item
     info = pafs.FileInfo(path, pafs.FileType.File, size=size, mtime_ns=mtime_ns)
     try:
         read = footer.read_footer(filesystem, info)
     except footer.FOOTER_ERRORS as err:
         return str(err) or type(err).__name__
-    encoded = encode(read)
-    return encoded if encoded is not None else read
+    return to_wire(read, for_cache=for_cache)
 
 
-def _read_chunk(filesystem: pafs.FileSystem, items: list[Item]) -> list[Result]:
-    return [read_one(filesystem, item) for item in items]
+def _read_chunk(filesystem: pafs.FileSystem, items: list[Item], for_cache: bool) -> list[Result]:
+    return [read_one(filesystem, item, for_cache) for item in items]
 
 
 def default_processes() -> int:
@@ -53,9 +52,10 @@ def default_processes() -> int:
 class FooterReader(Generic[Tag]):
     """`stream(jobs)` reads each job's files and yields `(tag, results)` in job order."""
 
-    def __init__(self, *, processes: int, threads: int) -> None:
+    def __init__(self, *, processes: int, threads: int, for_cache: bool) -> None:
         self.processes = processes
         self.threads = threads
+        self.for_cache = for_cache  # results carry their statistics as cache JSON too
         self._local_seen = 0
         self._process_pool: ProcessPoolExecutor | None = None
         self._thread_pool: ThreadPoolExecutor | None = None
@@ -88,11 +88,11 @@ class FooterReader(Generic[Tag]):
         pool = self._pool(local)
         if pool is None:
             done: Future[Any] = Future()
-            done.set_result(_read_chunk(filesystem, items))
+            done.set_result(_read_chunk(filesystem, items, self.for_cache))
             return [done]
         if not local:
-            return [pool.submit(read_one, filesystem, item) for item in items]
-        return [pool.submit(_read_chunk, filesystem, items[i : i + CHUNK])
+            return [pool.submit(read_one, filesystem, item, self.for_cache) for item in items]
+        return [pool.submit(_read_chunk, filesystem, items[i : i + CHUNK], self.for_cache)
                 for i in range(0, len(items), CHUNK)]
 
     def stream(

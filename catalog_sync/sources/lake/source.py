@@ -24,7 +24,13 @@ from catalog_sync.settings import get_settings
 from catalog_sync.sources.base import AssetSource, AssetSourceConfig, AssetSourceReport
 from catalog_sync.sources.lake.assets import table_asset
 from catalog_sync.sources.lake.config import LakeSourceConfig
-from catalog_sync.sources.lake.footer_cache import Encoded, FooterCache, decode
+from catalog_sync.sources.lake.footer_cache import (
+    Encoded,
+    FooterCache,
+    decode,
+    from_wire,
+    wire_row,
+)
 from catalog_sync.sources.lake.fs import LakeRoot, resolve_root
 from catalog_sync.sources.lake.reader import FooterReader, Item, Result, default_processes
 from catalog_sync.sources.lake.rollup import TableRollup
@@ -135,7 +141,10 @@ class LakeSource(AssetSource):
         cache = self._footer_cache()
         processes = self.config.read_processes or default_processes()
         try:
-            with FooterReader[_Job](processes=processes, threads=self.config.read_concurrency) as reader:
+            with FooterReader[_Job](
+                processes=processes, threads=self.config.read_concurrency,
+                for_cache=cache is not None,
+            ) as reader:
                 for (folder, known), results in reader.stream(self._jobs(cache)):
                     rollup = self._rollup(folder, known, results, cache)
                     progress.done("files", len(folder.files))
@@ -192,11 +201,9 @@ class LakeSource(AssetSource):
                         context=uri,
                     )
                     continue
-                if isinstance(result, tuple):
-                    fresh.append((uri, result))
-                    footer = decode(info.path, result, self._schemas)
-                else:
-                    footer = result
+                footer = from_wire(info.path, result, self._schemas)
+                if cache is not None and (new_row := wire_row(result)) is not None:
+                    fresh.append((uri, new_row))
             rollup.add(footer, folder.partition_of(info.path))
         if cache is not None:
             cache.save(fresh, unchanged)
