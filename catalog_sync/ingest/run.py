@@ -48,7 +48,9 @@ def _problem(title: str, message: str, context: str, recipe: str) -> Problem:
 def _sink_problem(entry: dict[str, Any], recipe: str) -> Problem:
     """DataHub sinks report dicts: {"error"|"warning": message, "info": {urn, ...}} or {"e": exc}."""
     message = entry.get("error") or entry.get("warning") or entry.get("e") or entry
-    info = entry.get("info") if isinstance(entry.get("info"), dict) else {}
+    info = entry.get("info")
+    if not isinstance(info, dict):
+        info = {}
     context = info.get("urn") or info.get("workunit_id") or ""
     return Problem("Sink write failed", str(message).splitlines()[0][:500], str(context), recipe)
 

@@ -64,14 +64,14 @@ def _handler(gms: FakeGms) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             gms.requests.append(f"GET {self.path}")
             if self.path.startswith("/config"):
                 self._send(200, CONFIG)
             else:
                 self._send(404, {"message": "not found"})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
             gms.requests.append(f"POST {self.path}")

@@ -58,7 +58,7 @@ def test_lock_wait_gives_up_after_the_timeout(tmp_path: Path) -> None:
     lock = tmp_path / "x.lock"
     with run_lock(lock):
         started = time.monotonic()
-        with pytest.raises(RunLockedError, match=r"pid \d+, lock .*after waiting 0.5s"):
-            with run_lock(lock, wait_seconds=0.5):
-                pass
+        refused = pytest.raises(RunLockedError, match=r"pid \d+, lock .*after waiting 0.5s")
+        with refused, run_lock(lock, wait_seconds=0.5):
+            pass
         assert time.monotonic() - started >= 0.5
