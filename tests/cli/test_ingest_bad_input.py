@@ -30,7 +30,8 @@ def _cases(workdir: Path) -> dict[str, tuple[dict[str, object], str]]:
     return {
         "unknown recipe key": ({**_lake_recipe(workdir), "sinks": {}}, "sinks: unknown recipe key"),
         "unknown source key": (_lake_recipe(workdir, pathz=["x"]), "source.config.pathz"),
-        "unknown s3 key": (_lake_recipe(workdir, s3={"endpoint": "x"}), "source.config.s3.endpoint"),
+        "unknown s3 key": (_lake_recipe(workdir, s3={"endpoint": "x"}),
+                           "source.config.s3.endpoint"),
         "wrong type": (_lake_recipe(workdir, read_concurrency="many"),
                        "source.config.read_concurrency"),
         "paths not a list": ({"source": {"type": "catalog-sync-lake",

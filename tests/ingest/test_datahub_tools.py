@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 
 from catalog_sync.catalog.lite_reader import read_entries
+from catalog_sync.ingest.recipe import lite_sink
 from tests.support.lake import ingest_json, write_parquet, write_recipe
 
 DATAHUB = str(Path(sys.executable).parent / "datahub")
@@ -52,7 +53,7 @@ def test_datahub_ingest_runs_the_plugin(workdir: Path, lake: Path) -> None:
     catalog = workdir / "by-datahub.db"
     recipe = write_recipe(
         workdir / "r.yml", {"paths": [str(lake)]},
-        sink={"type": "datahub-lite", "config": {"type": "sqlite", "config": {"file": str(catalog)}}},
+        sink=lite_sink(catalog),
     )
     ran = _datahub("ingest", "-c", str(recipe), cwd=workdir)
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]

@@ -32,7 +32,8 @@ def stat_text(value: Any) -> str | None:
 
 
 def _folder(root_uri_of: Any, path: str) -> ContainerRef:
-    return ContainerRef("folder", path.rsplit("/", 1)[-1] or "/", (("folder_abs_path", root_uri_of(path)),))
+    name = path.rsplit("/", 1)[-1] or "/"
+    return ContainerRef("folder", name, (("folder_abs_path", root_uri_of(path)),))
 
 
 def _containers(folder: TableFolder) -> tuple[ContainerRef, ...]:
@@ -81,7 +82,7 @@ def _fields(rollup: TableRollup) -> tuple[Field, ...]:
                 path=key,
                 native_type="int64" if is_int else "string",
                 kind=FieldKind.NUMBER if is_int else FieldKind.STRING,
-                nullable=False,
+                nullable=rollup.partition_stats(key)[0] > 0,  # Hive's null folder, or none
                 is_partition_key=True,
             )
         )
@@ -98,6 +99,10 @@ def _profile(rollup: TableRollup, column_count: int, timestamp_ms: int) -> Profi
             continue
         null_count, low, high = rolled
         stats.append(FieldStats(name, null_count, stat_text(low), stat_text(high)))
+    for key in rollup.partition_keys:
+        if key not in rollup.fields:  # a key also stored in the files has its own statistics
+            null_count, low, high = rollup.partition_stats(key)
+            stats.append(FieldStats(key, null_count, stat_text(low), stat_text(high)))
     return Profile(
         row_count=rollup.rows,
         column_count=column_count,

@@ -13,6 +13,8 @@ import pyarrow as pa
 
 from catalog_sync.sources.lake.footer import FileFooter
 
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder value Hive and Spark write for null
+
 
 @dataclass
 class _FieldSeen:
@@ -67,6 +69,9 @@ class TableRollup:
     stats: dict[str, _StatsSeen] = field(default_factory=dict)
     partitions: set[str] = field(default_factory=set)
     partition_keys: dict[str, bool] = field(default_factory=dict)  # key -> all values integers
+    partition_rows: dict[str, int] = field(default_factory=dict)  # key -> rows under it
+    partition_nulls: dict[str, int] = field(default_factory=dict)  # key -> rows under a null
+    partition_values: dict[str, set[str]] = field(default_factory=dict)  # key -> non-empty
     bad_files: int = 0
 
     def add(self, footer: FileFooter, partition: tuple[tuple[str, str], ...]) -> None:
@@ -102,7 +107,14 @@ class TableRollup:
             self.partitions.add("/".join(f"{k}={v}" for k, v in partition))
             for key, value in partition:
                 is_int = self.partition_keys.get(key, True)
+                self.partition_rows[key] = self.partition_rows.get(key, 0) + footer.rows
+                if value == HIVE_NULL:
+                    self.partition_nulls[key] = self.partition_nulls.get(key, 0) + footer.rows
+                    self.partition_keys[key] = is_int
+                    continue
                 self.partition_keys[key] = is_int and value.lstrip("-").isdigit()
+                if footer.rows:  # a value only counts for min/max where it has rows
+                    self.partition_values.setdefault(key, set()).add(value)
 
     @property
     def newest_mtime(self) -> dt.datetime:
@@ -115,6 +127,14 @@ class TableRollup:
     def type_conflicts(self) -> dict[str, list[str]]:
         """Fields whose type differs across files -> the types seen, in order."""
         return {n: list(s.types) for n, s in self.fields.items() if len(s.types) > 1}
+
+    def partition_stats(self, key: str) -> tuple[int, Any, Any]:
+        """(null count, min, max) of a partition key, from the folder names alone: rows under
+        Hive's null value, or in files outside any `key=` folder, are nulls."""
+        values = self.partition_values.get(key, set())
+        typed: list[Any] = sorted(map(int, values) if self.partition_keys[key] else values)
+        nulls = self.partition_nulls.get(key, 0) + self.rows - self.partition_rows.get(key, 0)
+        return nulls, typed[0] if typed else None, typed[-1] if typed else None
 
     def column_stats(self, name: str) -> tuple[int | None, Any, Any] | None:
         """(null count, min, max) for a column, or None if some file lacked its statistics.

@@ -77,7 +77,8 @@ def find_tables(
     stack = [root.path]
     while stack:
         folder = stack.pop()
-        children = [c for c in _list(filesystem, folder, recursive=False) if not is_hidden(c.base_name)]
+        listed = _list(filesystem, folder, recursive=False)
+        children = [c for c in listed if not is_hidden(c.base_name)]
         has_files = any(
             c.type == pafs.FileType.File and looks_like_data(c.base_name) for c in children
         )

@@ -29,7 +29,9 @@ FILES = [
     ("year=2024/kind=c", "snappy", 0, 10, True),
 ]
 MTIMES = [1_700_000_000, 1_710_000_000, 1_705_000_000, 1_720_000_123, 1_690_000_000]
-PROFILED = ["id", "score", "name", "amount", "at", "day", "flag", "tag", "blob", "comment"]
+PROFILED = ["id", "score", "name", "amount", "at", "day", "flag", "tag", "blob", "comment",
+            "year", "kind"]
+KEYS = pa.schema([("year", pa.int32()), ("kind", pa.string())])
 
 
 def _rows(rng: random.Random, count: int, start: int, with_comment: bool) -> pa.Table:
@@ -93,8 +95,12 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def data(ingested: dict[str, Any]) -> pa.Table:
     """All rows as a reader of the whole table sees them (union schema, hive partitions)."""
-    schema = pa.unify_schemas([pq.read_schema(f) for f in ingested["files"]])
-    return ds.dataset(ingested["files"], schema=schema, format="parquet").to_table()
+    schema = pa.unify_schemas([*(pq.read_schema(f) for f in ingested["files"]), KEYS])
+    return ds.dataset(
+        ingested["files"], schema=schema, format="parquet",
+        partitioning=ds.partitioning(KEYS, flavor="hive"),
+        partition_base_dir=str(ingested["dir"]),
+    ).to_table()
 
 
 def _text(value: Any) -> str:
@@ -125,8 +131,7 @@ def test_table_figures_are_exact(ingested: dict[str, Any]) -> None:
 def test_profile_matches_the_data(ingested: dict[str, Any], data: pa.Table) -> None:
     profile = ingested["profile"]
     assert profile["rowCount"] == data.num_rows
-    # top-level columns plus the two partition keys
-    assert profile["columnCount"] == len(data.schema) + 2
+    assert profile["columnCount"] == len(data.schema)  # top-level columns and partition keys
     assert profile["sizeInBytes"] == int(ingested["props"]["total_bytes"])
     assert profile["timestampMillis"] == max(MTIMES) * 1000
     by_path = {f["fieldPath"]: f for f in profile["fieldProfiles"]}
@@ -160,3 +165,19 @@ def test_profile_can_be_turned_off(workdir: Path) -> None:
                                                  "profile": False}))
     with pytest.raises(KeyError):
         aspect(workdir / "catalog.db", file_dataset_urn(workdir / "lake/t"), "datasetProfile")
+
+
+def test_partition_key_profile_reads_hive_nulls_and_compares_numbers(workdir: Path) -> None:
+    table_dir = workdir / "lake" / "t"
+    for value, rows in [("9", 2), ("__HIVE_DEFAULT_PARTITION__", 3), ("10", 1)]:
+        write_parquet(table_dir, f"k={value}/f.parquet", pa.table({"x": list(range(rows))}))
+    ingest_json(write_recipe(workdir / "r.yml", {"paths": [str(workdir / "lake")]}))
+    profile = aspect(workdir / "catalog.db", file_dataset_urn(table_dir), "datasetProfile")
+    key = next(f for f in profile["fieldProfiles"] if f["fieldPath"] == "k")
+    data = ds.dataset(table_dir, format="parquet", partitioning="hive").to_table()
+    extremes = pc.min_max(data.column("k")).as_py()
+    assert (key["nullCount"], key["min"], key["max"]) == (
+        data.column("k").null_count, str(extremes["min"]), str(extremes["max"])
+    ) == (3, "9", "10")
+    fields = aspect(workdir / "catalog.db", file_dataset_urn(table_dir), "schemaMetadata")["fields"]
+    assert [(f["fieldPath"], f["nullable"]) for f in fields] == [("x", True), ("k", True)]
