@@ -30,7 +30,8 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async on purpose: FastAPI runs plain `def` dependencies on the thread pool (a hop each).
     services: Services = request.app.state.services
     return services
 
@@ -40,12 +41,13 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 _bearer = HTTPBearer(auto_error=False, description="A token from `catalog-sync token create`.")
 
 
-def authenticate(
-    services: ServicesDep,
+async def authenticate(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> TokenRecord:
     """401 without a valid bearer token, 403 without the `catalog:read` scope."""
-    record = services.tokens.verify(credentials.credentials) if credentials else None
+    tokens = request.app.state.services.tokens  # not via ServicesDep: one resolution less
+    record = tokens.verify(credentials.credentials) if credentials else None
     if record is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "missing or invalid bearer token",

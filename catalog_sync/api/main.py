@@ -7,6 +7,7 @@ import importlib.util
 from fastapi import FastAPI
 
 from catalog_sync import __version__
+from catalog_sync.api.cache import CachedSearchMiddleware
 from catalog_sync.api.deps import Services
 from catalog_sync.api.errors import install_error_handlers
 from catalog_sync.api.metrics import MetricsMiddleware
@@ -43,5 +44,6 @@ def create_app(
     app.state.services = services
     _include_routers(app)
     install_error_handlers(app)
-    app.add_middleware(MetricsMiddleware, metrics=services.metrics)
+    app.add_middleware(CachedSearchMiddleware, services=services)
+    app.add_middleware(MetricsMiddleware, metrics=services.metrics)  # outermost: sees all
     return app

@@ -48,6 +48,7 @@ class MetricsMiddleware:
         finally:
             route: Any = scope.get("route")
             # Route templates, never raw paths: bounded label sets and no URNs in metrics.
-            label = getattr(route, "path", None) or "unmatched"
+            label = (getattr(route, "path", None) or scope.get("catalog_sync.route")
+                     or "unmatched")
             self.metrics.requests.labels(scope["method"], label, str(status[0])).inc()
             self.metrics.latency.labels(label).observe(time.perf_counter() - started)

@@ -47,7 +47,7 @@ def test_page_size_is_capped_and_pages_walk(api: Api) -> None:
 
 def test_malformed_filters_are_422_with_a_message(api: Api) -> None:
     for params in ({"limit": 0}, {"offset": -1}, {"entity": "table"}, {"tag": ""},
-                   {"limit": "many"}):
+                   {"limit": "many"}, {"tags": "training"}):
         response = api.get("/v1/assets", params=params)
         assert response.status_code == 422, params
         assert response.json()["detail"], params

@@ -58,3 +58,17 @@ def test_no_token_or_password_in_logs(api: Api, caplog: pytest.LogCaptureFixture
     text = caplog.text
     assert all(t not in text for t in api.tokens.values())
     assert PASSWORD not in text and "cst_deadbeef_guess" not in text
+
+
+def test_cached_search_pages_still_check_tokens(api: Api) -> None:
+    url = "/v1/assets?tag=training"
+    first = api.get(url, token="read")
+    again = api.get(url, token="secrets")  # served from the page cache
+    assert first.status_code == again.status_code == 200 and first.content == again.content
+    assert api.get(url, token=None).status_code == 401
+    assert api.get(url, token="secrets-only").status_code == 403
+    wrong = api.tokens["read"][:-4] + "AAAA"
+    assert api.client.get(url, headers={"Authorization": f"Bearer {wrong}"}).status_code == 401
+    metrics = api.client.get("/metrics").text
+    assert ('catalog_sync_http_requests_total{method="GET",route="/v1/assets",status="200"} 2.0'
+            in metrics)

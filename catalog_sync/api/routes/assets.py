@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import HTTPException, Query, Response, status
+from fastapi import HTTPException, Query, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field
 
+from catalog_sync.api.cache import search_key
 from catalog_sync.api.deps import ServicesDep, read, v1_router
 from catalog_sync.api.schemas import AssetDetail, AssetPageOut, AssetSummary, ErrorOut
 from catalog_sync.catalog import AssetQuery, EntityKind
@@ -14,7 +16,6 @@ from catalog_sync.catalog.query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 router = v1_router("/assets", "assets")
 
 _MAX_TEXT = 200
-TagList = Annotated[list[str], Query(max_length=50)]
 
 
 def _tags(values: list[str], param: str) -> frozenset[str]:
@@ -27,37 +28,42 @@ def _tags(values: list[str], param: str) -> frozenset[str]:
     return frozenset(values)
 
 
+class AssetFilters(BaseModel):
+    """Query parameters of an asset search (one model: FastAPI validates it in one pass)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tag: list[str] = Field(default=[], max_length=50, description="Carries all of these tags.")
+    any_tag: list[str] = Field(default=[], max_length=50, description="Carries at least one.")
+    not_tag: list[str] = Field(default=[], max_length=50, description="Carries none of these.")
+    platform: str | None = Field(default=None, max_length=_MAX_TEXT)
+    subtype: str | None = Field(default=None, max_length=_MAX_TEXT)
+    q: str | None = Field(default=None, max_length=_MAX_TEXT, description="Name contains.")
+    entity: EntityKind = EntityKind.DATASET
+    offset: int = Field(default=0, ge=0, le=10**9)
+    limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, description=f"Capped at {MAX_PAGE_SIZE}.")
+
+
 @router.get("", response_model=AssetPageOut, responses={422: {"model": ErrorOut}})
 async def search_assets(
-    services: ServicesDep,
-    tag: Annotated[list[str], Query(description="Carries all of these tags.")] = [],  # noqa: B006
-    any_tag: Annotated[list[str], Query(description="Carries at least one.")] = [],  # noqa: B006
-    not_tag: Annotated[list[str], Query(description="Carries none of these.")] = [],  # noqa: B006
-    platform: Annotated[str | None, Query(max_length=_MAX_TEXT)] = None,
-    subtype: Annotated[str | None, Query(max_length=_MAX_TEXT)] = None,
-    q: Annotated[str | None, Query(max_length=_MAX_TEXT, description="Name contains.")] = None,
-    entity: EntityKind = EntityKind.DATASET,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
-    limit: Annotated[int, Query(ge=1, description=f"Capped at {MAX_PAGE_SIZE}.")] = (
-        DEFAULT_PAGE_SIZE
-    ),
+    request: Request, services: ServicesDep, filters: Annotated[AssetFilters, Query()]
 ) -> Response:
     """Datasets (or containers) matching every filter, a page at a time, in URN order."""
     query = AssetQuery(
-        all_tags=_tags(tag, "tag"), any_tags=_tags(any_tag, "any_tag"),
-        no_tags=_tags(not_tag, "not_tag"), platform=platform, subtype=subtype, text=q,
-        kind=entity, offset=offset, limit=limit,
+        all_tags=_tags(filters.tag, "tag"), any_tags=_tags(filters.any_tag, "any_tag"),
+        no_tags=_tags(filters.not_tag, "not_tag"), platform=filters.platform,
+        subtype=filters.subtype, text=filters.q, kind=filters.entity, offset=filters.offset,
+        limit=filters.limit,
     )
-    generation = getattr(services.reader, "generation", None)
-    key = (generation, query) if generation is not None else None
-    body = services.cache.get(key) if key else None
+    key = search_key(services.reader, request.scope["query_string"])
+    body = services.cache.get(key) if key is not None else None
     if body is None:
         page = await read(services, services.reader.search, query)
         body = AssetPageOut(
             total=page.total, offset=page.offset, limit=page.limit,
             items=[AssetSummary.of(e) for e in page.items],
         ).model_dump_json().encode()
-        if key:
+        if key is not None:
             services.cache.put(key, body)
     return Response(body, media_type="application/json")
 
