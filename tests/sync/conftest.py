@@ -9,12 +9,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from catalog_sync.catalog.lite_reader import read_entries
 from catalog_sync.cli.main import app
 from catalog_sync.sample.lake import generate_sample_lake
+
+# The real CLI in a separate process: `[sys.executable, "-c", CLI, "ingest", ...]`.
+CLI = "from catalog_sync.cli.main import app; app(prog_name='catalog-sync')"
+
+
+def write_tables(lake: Path, prefix: str, count: int) -> None:
+    """`count` small one-file tables named `<prefix>000`, `<prefix>001`..."""
+    for i in range(count):
+        folder = lake / f"{prefix}{i:03d}"
+        folder.mkdir(parents=True)
+        table = pa.table({"id": pa.array(range(i, i + 5), pa.int64()), "name": ["a"] * 5})
+        pq.write_table(table, folder / "part-00000.parquet")
 
 
 @dataclass

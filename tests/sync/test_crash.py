@@ -11,28 +11,17 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from catalog_sync.settings import get_settings
-from tests.sync.conftest import Ingest, export
+from tests.sync.conftest import CLI, Ingest, export, write_tables
 
 RECIPE = "recipes/lake.yml"
-CLI = "from catalog_sync.cli.main import app; app(prog_name='catalog-sync')"
 NEW_TABLES = 150
 COUNT_NEW_SQL = (
     "SELECT count(*) FROM metadata_aspect_v2 WHERE version = 0 "
     "AND aspect_name = 'datasetProperties' AND urn LIKE '%/new_%'"
 )
-
-
-def _write_tables(lake: Path, prefix: str, count: int) -> None:
-    for i in range(count):
-        folder = lake / f"{prefix}{i:03d}"
-        folder.mkdir(parents=True)
-        table = pa.table({"id": pa.array(range(i, i + 5), pa.int64()), "name": ["a"] * 5})
-        pq.write_table(table, folder / "part-00000.parquet")
 
 
 def _new_tables_written(catalog: Path) -> int:
@@ -68,7 +57,7 @@ def test_sigkill_mid_run_then_rerun_equals_a_clean_run(
     workdir: Path, ingest: Ingest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lake = workdir / "sample-lake"
-    _write_tables(lake, "old_", 20)
+    write_tables(lake, "old_", 20)
     assert ingest(RECIPE).exit_code == 0
 
     twin = workdir / "twin"
@@ -78,7 +67,7 @@ def test_sigkill_mid_run_then_rerun_equals_a_clean_run(
 
     for i in range(3):  # gone since the last run: the re-run must soft-delete them
         shutil.rmtree(lake / f"old_{i:03d}")
-    _write_tables(lake, "new_", NEW_TABLES)
+    write_tables(lake, "new_", NEW_TABLES)
 
     written = _kill_mid_run(workdir)
     assert 0 < written < NEW_TABLES, "the kill did not land mid-run"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -10,7 +12,7 @@ import pytest
 
 from catalog_sync.errors import RunLockedError
 from catalog_sync.sync.lock import lock_path, run_lock
-from tests.sync.conftest import Ingest, removed_by_name
+from tests.sync.conftest import CLI, Ingest, removed_by_name, write_tables
 
 RECIPE = "recipes/lake.yml"
 
@@ -62,3 +64,28 @@ def test_lock_wait_gives_up_after_the_timeout(tmp_path: Path) -> None:
         with refused, run_lock(lock, wait_seconds=0.5):
             pass
         assert time.monotonic() - started >= 0.5
+
+
+def test_a_run_in_another_process_makes_the_second_refuse(
+    workdir: Path, ingest: Ingest
+) -> None:
+    write_tables(workdir / "sample-lake", "t_", 150)
+    lock = workdir / "catalog.db.lock"
+    first = subprocess.Popen(
+        [sys.executable, "-c", CLI, "ingest", RECIPE],
+        cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (lock.exists() and f"pid {first.pid}" in lock.read_text()):
+            assert first.poll() is None, "the first run ended before the second started"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        second = ingest(RECIPE)
+        still_running = first.poll() is None
+    finally:
+        first.wait(120)
+    assert still_running, "the first run had ended: nothing was tested"
+    assert second.exit_code == 1
+    assert f"pid {first.pid}" in second.output
+    assert first.returncode == 0
