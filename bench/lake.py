@@ -151,11 +151,12 @@ def _checked(what: str, result: Run, log: Path) -> Run:
     return result
 
 
-def _footers_read(log: Path) -> tuple[int, int]:
-    """(footers read, files unchanged and not read) from the lake source's INFO line."""
-    found = re.search(r"footers read: (\d+), unchanged and not read: (\d+)",
+def _scan(log: Path) -> tuple[int, float]:
+    """(footers read, scan seconds) from the lake source's INFO line; scan time is listing,
+    reading and folding footers, without process start and DataHub's emission."""
+    found = re.search(r"footers read: (\d+), unchanged and not read: \d+, scan ([\d.]+) s",
                       Path(f"{log}.err").read_text())
-    return (int(found[1]), int(found[2])) if found else (-1, -1)
+    return (int(found[1]), float(found[2])) if found else (-1, -1.0)
 
 
 def _forget(cache: Path) -> None:
@@ -176,13 +177,16 @@ def bench_size(size: str, repeat: int, incremental: bool) -> dict[str, object]:
     cs_log, dh_log = runs / "cs.log", runs / "dh.log"
     cs_runs: list[Run] = []
     dh_runs: list[Run] = []
+    scans: list[float] = []
     for _ in range(repeat):  # interleaved, so a noisy neighbour hurts both alike
         cs_run = run([catalog_sync, "ingest", str(cs), "--json"], env=_env(), log=cs_log)
         cs_runs.append(_checked("catalog-sync", cs_run, cs_log))
+        scans.append(_scan(cs_log)[1])
         dh_runs.append(_checked("datahub", run(dh_cmd, env=_env(), log=dh_log), dh_log))
     report = json.loads(cs_log.read_text())
     result: dict[str, object] = {
-        "size": size, "files": tables * files, "footers_read": _footers_read(cs_log)[0],
+        "size": size, "files": tables * files, "footers_read": _scan(cs_log)[0],
+        "scan_s": median(scans),
         "datasets": (report["datasets"], _datasets(dh_out)),
         "catalog_sync_s": median([r.seconds for r in cs_runs]),
         "datahub_s": median([r.seconds for r in dh_runs]),
@@ -196,16 +200,23 @@ def bench_size(size: str, repeat: int, incremental: bool) -> dict[str, object]:
         command = [catalog_sync, "ingest", str(cached), "--json"]
         cold: list[Run] = []
         again: list[Run] = []
+        cold_scans: list[float] = []
+        again_scans: list[float] = []
         for _ in range(repeat):
             _forget(cache)
             cold.append(_checked("catalog-sync", run(command, env=_env(), log=cs_log), cs_log))
+            cold_scans.append(_scan(cs_log)[1])
             again.append(_checked("catalog-sync", run(command, env=_env(), log=cs_log), cs_log))
-        result["rerun_footers_read"] = _footers_read(cs_log)[0]
+            again_scans.append(_scan(cs_log)[1])
+        result["rerun_footers_read"] = _scan(cs_log)[0]
         result["full_cached_s"] = median([r.seconds for r in cold])
         result["incremental_s"] = median([r.seconds for r in again])
         result["incremental_ratio"] = (
             result["incremental_s"] / result["full_cached_s"]  # type: ignore[operator]
         )
+        result["full_cached_scan_s"] = median(cold_scans)
+        result["incremental_scan_s"] = median(again_scans)
+        result["incremental_scan_ratio"] = median(again_scans) / median(cold_scans)
     return result
 
 
@@ -219,12 +230,15 @@ def main() -> None:
     for r in results:
         line = (f"{r['size']:>4} files={r['files']} footers read={r['footers_read']} "
                 f"datasets(cs,dh)={r['datasets']} | catalog-sync {r['catalog_sync_s']:.2f}s "
+                f"(scan {r['scan_s']:.2f}s) "
                 f"{r['catalog_sync_rss_mib']:.0f} MiB | datahub s3 {r['datahub_s']:.2f}s "
                 f"{r['datahub_rss_mib']:.0f} MiB | ratio {r['ratio']:.2f}x")
         if "incremental_s" in r:
-            line += (f" | full run filling the cache {r['full_cached_s']:.2f}s, re-run "
-                     f"{r['incremental_s']:.2f}s reading {r['rerun_footers_read']} footers "
-                     f"({r['incremental_ratio']:.2f}x)")
+            line += (f" | full run filling the cache {r['full_cached_s']:.2f}s "
+                     f"(scan {r['full_cached_scan_s']:.2f}s), re-run {r['incremental_s']:.2f}s "
+                     f"(scan {r['incremental_scan_s']:.2f}s) reading {r['rerun_footers_read']} "
+                     f"footers: {r['incremental_ratio']:.2f}x whole run, "
+                     f"{r['incremental_scan_ratio']:.2f}x scan")
         print(line)
     if len(results) > 1:
         first, last = results[0], results[-1]

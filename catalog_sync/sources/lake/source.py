@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,7 @@ class LakeSourceReport(AssetSourceReport):
     unreadable_files: int = 0
     footers_read: int = 0
     footers_cached: int = 0
+    scan_seconds: float = 0.0
 
 
 # A table folder and, per file, its cache row when the file is unchanged (None: to be read).
@@ -138,6 +140,7 @@ class LakeSource(AssetSource):
             yield (folder, known), folder.root.filesystem, missing
 
     def assets(self) -> Iterable[Asset]:
+        resumed = time.perf_counter()  # scan time: listing, reading, folding; not emission
         cache = self._footer_cache()
         processes = self.config.read_processes or default_processes()
         try:
@@ -160,18 +163,23 @@ class LakeSource(AssetSource):
                     self.report.files += rollup.files
                     self.report.rows += rollup.rows
                     self.report.bytes += rollup.bytes
-                    yield table_asset(
+                    asset = table_asset(
                         folder, rollup, env=self.config.env,
                         instance=self.config.platform_instance, profile=self.config.profile,
                     )
+                    self.report.scan_seconds += time.perf_counter() - resumed
+                    yield asset
+                    resumed = time.perf_counter()
             if cache is not None:
                 for root in self.roots:
                     cache.prune(root.uri_of(root.path))
         finally:
             if cache is not None:
                 cache.close()
-        logger.info("footers read: %s, unchanged and not read: %s",
-                    self.report.footers_read, self.report.footers_cached)
+        self.report.scan_seconds = round(self.report.scan_seconds + time.perf_counter() - resumed, 3)
+        logger.info("footers read: %s, unchanged and not read: %s, scan %.2f s",
+                    self.report.footers_read, self.report.footers_cached,
+                    self.report.scan_seconds)
 
     def _rollup(self, folder: TableFolder, known: list[Encoded | None], results: list[Result],
                 cache: FooterCache | None) -> TableRollup:
