@@ -19,7 +19,7 @@ class LakeSourceConfig(AssetSourceConfig):
     s3: S3Options = Field(default_factory=S3Options)
     gcs: GcsOptions = Field(default_factory=GcsOptions)
     read_concurrency: int = Field(
-        default=16, ge=1, le=256, description="Footers read at once (threads)."
+        default=16, ge=1, le=256, description="Footers read at once from S3 or GCS (threads)."
     )
     read_processes: int = Field(
         default=0, ge=0, le=64,
