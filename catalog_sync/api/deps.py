@@ -46,8 +46,8 @@ async def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> TokenRecord:
     """401 without a valid bearer token, 403 without the `catalog:read` scope."""
-    tokens = request.app.state.services.tokens  # not via ServicesDep: one resolution less
-    record = tokens.verify(credentials.credentials) if credentials else None
+    tokens: TokenStore = request.app.state.services.tokens  # not ServicesDep: one less to solve
+    record: TokenRecord | None = tokens.verify(credentials.credentials) if credentials else None
     if record is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "missing or invalid bearer token",

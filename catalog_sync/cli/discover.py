@@ -28,23 +28,27 @@ Token = Annotated[str | None, typer.Option(
     "--token", envvar="CATALOG_SYNC_API_TOKEN", help="API token (with --api).", show_default=False)]
 
 
-def _connection(tags: list[str], type_: str | None, provider: str | None, name: str | None,
-                api: str | None, token: str | None) -> Connection:
-    if api:
-        with CatalogClient(url=api, token=token) as client:
-            return client.connection(tags=tags, type=type_, provider=provider, binding=name)
-    settings = get_settings()
-    found = resolve_one(open_catalog(settings), tags, type=type_, provider=provider, name=name)
-    return connection_for(found, settings.binding_root)
-
-
-def _fail_resolution(err: CatalogSyncError) -> None:
-    if isinstance(err, ResolutionError):
-        for c in err.candidates:
-            console.print(f"  candidate {c.name}: type={c.type} provider={c.provider or '-'} "
-                          f"host={c.host} database={c.database} ({len(c.assets)} assets)",
-                          highlight=False)
-    fail(err)
+def _connection(tags: list[str] | None, type_: str | None, provider: str | None,
+                name: str | None, api: str | None, token: str | None) -> Connection:
+    """The one connection asked for; on failure, the error (and candidates) then exit."""
+    if not tags and not name:
+        raise typer.BadParameter("give --tag (repeatable) or --binding")
+    try:
+        if api:
+            with CatalogClient(url=api, token=token) as client:
+                return client.connection(tags=tags or [], type=type_, provider=provider,
+                                         binding=name)
+        settings = get_settings()
+        found = resolve_one(open_catalog(settings), tags or [], type=type_, provider=provider,
+                            name=name)
+        return connection_for(found, settings.binding_root)
+    except CatalogSyncError as err:
+        if isinstance(err, ResolutionError):
+            for c in err.candidates:
+                console.print(f"  candidate {c.name}: type={c.type} provider={c.provider or '-'} "
+                              f"host={c.host} database={c.database} ({len(c.assets)} assets)",
+                              highlight=False)
+        fail(err)
 
 
 def resolve(
@@ -53,16 +57,13 @@ def resolve(
     api: ApiUrl = None, token: Token = None,
 ) -> None:
     """Print the connection of the one database binding reached by assets with these tags."""
-    if not tag and not binding:
-        raise typer.BadParameter("give --tag (repeatable) or --binding")
+    conn = _connection(tag, type_, provider, binding, api, token)
     try:
-        conn = _connection(tag or [], type_, provider, binding, api, token)
         # Locally the caller can read the binding root anyway; via the API the token decides
         # (the password is absent from the answer without bindings:secrets).
         rendered = render(conn, format_, secrets=True)
     except CatalogSyncError as err:
-        _fail_resolution(err)
-        return
+        fail(err)
     if isinstance(rendered, dict):
         print_json(rendered)
     else:
@@ -75,13 +76,10 @@ def project_binding(
     api: ApiUrl = None, token: Token = None,
 ) -> None:
     """Write the resolved binding as a servicebinding.io folder (files mode 0600)."""
-    if not tag and not binding:
-        raise typer.BadParameter("give --tag (repeatable) or --binding")
+    conn = _connection(tag, type_, provider, binding, api, token)
     try:
-        conn = _connection(tag or [], type_, provider, binding, api, token)
         written = write_binding_folder(conn, to)
     except CatalogSyncError as err:
-        _fail_resolution(err)
-        return
+        fail(err)
     console.print(f"wrote binding {conn.binding!r} to {to}: {', '.join(written)}",
                   highlight=False)

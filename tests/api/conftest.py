@@ -14,16 +14,9 @@ from fastapi.testclient import TestClient
 
 from catalog_sync.api.main import create_app
 from catalog_sync.auth import TokenStore
-from catalog_sync.bindings import Binding
 from catalog_sync.settings import get_settings
-from tests.support.lite_catalog import database_assets, lake_asset, write_binding, write_catalog
+from tests.support.lite_catalog import sample_catalog, write_binding
 
-GP = Binding(name="gp-train", type="greenplum", provider="vmware", host="gp.internal", port=5432,
-             database="warehouse", sslmode="require")
-PG = Binding(name="pg-infer", type="postgresql", provider="aws", host="pg.internal", port=5433,
-             database="serving")
-PG2 = Binding(name="pg-infer-2", type="postgresql", provider="gcp", host="pg2.internal",
-              port=5432, database="serving2")
 PASSWORD = "gp-s3cret"
 
 
@@ -40,15 +33,6 @@ class Api:
         return self.client.get(url, headers=headers, **kw)  # type: ignore[arg-type]
 
 
-def build_catalog(path: Path) -> None:
-    _, gp = database_assets(GP, ["public.images", "public.labels"], role="training")
-    _, pg = database_assets(PG, ["public.features"], role="inference")
-    _, pg2 = database_assets(PG2, ["public.features"], role="inference")
-    write_catalog(path, [*gp, *pg, *pg2,
-                         lake_asset("lake/cifar10", {"training", "data lake"}),
-                         lake_asset("lake/mnist", {"data lake"})])
-
-
 def build_root(root: Path) -> None:
     write_binding(root, "gp-train", {"type": "greenplum", "provider": "vmware",
                                      "host": "gp.internal", "port": "5432",
@@ -63,7 +47,7 @@ def build_root(root: Path) -> None:
 def api(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     catalog = workdir / "catalog.db"
     root = workdir / "bindings"
-    build_catalog(catalog)
+    sample_catalog(catalog)
     build_root(root)
     monkeypatch.setenv("SERVICE_BINDING_ROOT", str(root))
     get_settings.cache_clear()

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from catalog_sync.bindings import Binding
 from catalog_sync.catalog.lite_index import LiteCatalog
 from catalog_sync.discovery import (
     AmbiguousMatchError,
@@ -17,23 +16,13 @@ from catalog_sync.discovery import (
     resolve_one,
 )
 from catalog_sync.errors import BadInputError
-from tests.support.lite_catalog import database_assets, lake_asset, write_binding, write_catalog
-
-GP = Binding(name="gp-train", type="greenplum", provider="vmware", host="gp.internal", port=5432,
-             database="warehouse", sslmode="require")
-PG = Binding(name="pg-infer", type="postgresql", provider="aws", host="pg.internal", port=5433,
-             database="serving")
-PG2 = Binding(name="pg-infer-2", type="postgresql", provider="gcp", host="pg2.internal",
-              port=5432, database="serving2")
+from tests.support.lite_catalog import sample_catalog, write_binding
 
 
 @pytest.fixture
 def catalog(tmp_path: Path) -> LiteCatalog:
     path = tmp_path / "catalog.db"
-    _, gp = database_assets(GP, ["public.images", "public.labels"], role="training")
-    _, pg = database_assets(PG, ["public.features"], role="inference")
-    _, pg2 = database_assets(PG2, ["public.features"], role="inference")
-    write_catalog(path, [*gp, *pg, *pg2, lake_asset("lake/cifar10", {"training", "data lake"})])
+    sample_catalog(path)
     return LiteCatalog(path)
 
 

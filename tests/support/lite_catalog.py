@@ -17,6 +17,24 @@ from catalog_sync.emit.containers import container_workunits
 from catalog_sync.emit.datasets import dataset_workunits
 from catalog_sync.model import Asset, BindingRef, ContainerRef, Field, FieldKind
 
+# A Greenplum training database and two PostgreSQL inference databases (two providers).
+GP = Binding(name="gp-train", type="greenplum", provider="vmware", host="gp.internal", port=5432,
+             database="warehouse", sslmode="require")
+PG = Binding(name="pg-infer", type="postgresql", provider="aws", host="pg.internal", port=5433,
+             database="serving")
+PG2 = Binding(name="pg-infer-2", type="postgresql", provider="gcp", host="pg2.internal",
+              port=5432, database="serving2")
+
+
+def sample_catalog(path: Path) -> None:
+    """GP (2 tables), PG and PG2 (1 table each), and two lake datasets (one `training`)."""
+    _, gp = database_assets(GP, ["public.images", "public.labels"], role="training")
+    _, pg = database_assets(PG, ["public.features"], role="inference")
+    _, pg2 = database_assets(PG2, ["public.features"], role="inference")
+    write_catalog(path, [*gp, *pg, *pg2,
+                         lake_asset("lake/cifar10", {"training", "data lake"}),
+                         lake_asset("lake/mnist", {"data lake"})])
+
 
 def binding_tags(binding: Binding, role: str | None) -> set[str]:
     tags = {f"servicebinding:type:{binding.type}"}
