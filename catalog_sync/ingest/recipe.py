@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
 from datahub.configuration.config_loader import load_config_file
 from datahub.ingestion.run.pipeline_config import PipelineConfig
 from datahub.ingestion.source.source_registry import source_registry
@@ -100,7 +101,11 @@ def load_recipe(path: Path, settings: Settings, *, force: bool = False) -> dict[
         raise RecipeError(name, "recipe file not found")
     try:
         recipe = load_config_file(path, allow_remote=False, resolve_env_vars=True)
-    except Exception as err:  # loader errors: YAML syntax, unset ${VAR}
+    except yaml.MarkedYAMLError as err:  # say where, not only "while parsing a flow mapping"
+        mark = err.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise RecipeError(name, f"not valid YAML: {where}{err.problem or err}") from err
+    except Exception as err:  # other loader errors: unset ${VAR}
         raise RecipeError(name, str(err).splitlines()[0]) from err
     if not isinstance(recipe, dict):
         raise RecipeError(name, "top level must be a mapping")

@@ -127,3 +127,24 @@ def test_missing_recipe_file_is_named(workdir: Path) -> None:
     result = ingest(str(workdir / "nope.yml"))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: {workdir / 'nope.yml'}: recipe file not found"
+
+
+def test_invalid_yaml_names_the_line(workdir: Path) -> None:
+    recipe = workdir / "broken.yml"
+    recipe.write_text("source:\n  type: catalog-sync-lake\n  config: {paths: [lake]\n")
+    result = ingest(str(recipe))
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(f"error: {recipe}: not valid YAML: line 4, column 1")
+    assert not (workdir / "catalog.db").exists()
+
+
+def test_unset_variable_is_named(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CS_TEST_NO_SUCH_LAKE", raising=False)
+    recipe = workdir / "var.yml"
+    recipe.write_text(
+        "source: {type: catalog-sync-lake, config: {paths: ['${CS_TEST_NO_SUCH_LAKE}']}}\n"
+    )
+    result = ingest(str(recipe))
+    assert result.exit_code == 2
+    assert "CS_TEST_NO_SUCH_LAKE" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
