@@ -30,6 +30,7 @@ from catalog_sync.emit.tags import tag_entity_workunits
 from catalog_sync.emit.views import sync_gms_views
 from catalog_sync.model import Asset
 from catalog_sync.settings import get_settings
+from catalog_sync.sync.state import Processor, write_ahead
 from catalog_sync.tagging import TagSet, decide_tags, load_tag_set
 from catalog_sync.tagging.definitions import TagRule, check_tag_name, parse_inline_rules
 from catalog_sync.tagging.facts import fact_properties
@@ -100,6 +101,10 @@ class AssetSource(StatefulIngestionSourceBase):
 
     def get_report(self) -> AssetSourceReport:
         return self.report
+
+    def get_workunit_processors(self) -> list[Processor | None]:
+        # The URN journal that makes stale removal survive a killed run (catalog_sync.sync.state).
+        return [*super().get_workunit_processors(), write_ahead(self.state_provider)]
 
     def _decide(self, facts: dict[str, str], what: str) -> dict[str, str] | None:
         decision = decide_tags(facts, self.tag_set, self.config.tags, self.extra_rules)

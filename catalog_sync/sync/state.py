@@ -4,18 +4,37 @@ DataHub's stateful ingestion remembers the URNs each successful run produced; th
 soft-deletes those it no longer finds. With the embedded catalog the state is a JSON file per
 pipeline beside the catalog (`catalog.state/<pipeline>.json`), written atomically so a run
 killed while committing leaves the previous state intact; with GMS it is kept in GMS itself.
+
+DataHub commits state only at the end of a run, so an asset first written by a run that was
+then killed would be in no state at all, and never removed if it vanished before the next run.
+With the file provider every URN is first appended to a write-ahead journal beside the state
+(`<pipeline>.json.journal`); the next run adds a leftover journal's URNs to the previous state,
+and a committed run deletes the journal.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from datahub.ingestion.api.common import PipelineContext
+from datahub.ingestion.api.ingestion_job_checkpointing_provider_base import JobId
+from datahub.ingestion.api.workunit import MetadataWorkUnit
+from datahub.ingestion.source.state.checkpoint import Checkpoint
+from datahub.ingestion.source.state.entity_removal_state import (
+    STATEFUL_INGESTION_IGNORED_ENTITY_TYPES,
+    GenericCheckpointState,
+)
+from datahub.ingestion.source.state.stateful_ingestion_base import StateProviderWrapper
 from datahub.ingestion.source.state_provider.file_ingestion_checkpointing_provider import (
     FileIngestionCheckpointingProvider,
+    FileIngestionStateProviderConfig,
 )
+from datahub.metadata.schema_classes import DatahubIngestionCheckpointClass
+from datahub.utilities.urns.urn import guess_entity_type
 
 logger = logging.getLogger(__name__)
 
@@ -24,11 +43,53 @@ STATE_PROVIDER = "catalog-sync-file"
 # real deletions; DataHub's own default (75%) lets too much go.
 DEFAULT_FAIL_SAFE_PERCENT = 50.0
 NO_THRESHOLD = 100.0  # DataHub's handler disables the check at 100
+_MAX_STATE_BYTES = 2**24  # DataHub's default max_checkpoint_state_size
 
 
 class AtomicFileCheckpointingProvider(FileIngestionCheckpointingProvider):
     """DataHub's `file` checkpointing provider, but the state file is replaced atomically
-    (write beside, fsync, rename): a half-written state file would break every later run."""
+    (write beside, fsync, rename): a half-written state file would break every later run; and
+    with a write-ahead journal of the URNs a run writes."""
+
+    def __init__(self, config: FileIngestionStateProviderConfig) -> None:
+        super().__init__(config)
+        self.journal_path = Path(f"{config.filename}.journal")
+        # Read before this run appends: what a killed run wrote and no state records.
+        self.inherited = _read_journal(self.journal_path)
+        self._journal: IO[str] | None = None
+
+    @classmethod
+    def create(
+        cls, config_dict: dict[str, Any], ctx: PipelineContext
+    ) -> AtomicFileCheckpointingProvider:
+        return cls(FileIngestionStateProviderConfig.model_validate(config_dict))
+
+    def record(self, urn: str) -> None:
+        """Journal `urn` before it is written: flushed, so a SIGKILL cannot lose it."""
+        if self._journal is None:
+            self.journal_path.parent.mkdir(parents=True, exist_ok=True)
+            self._journal = self.journal_path.open("a", encoding="utf-8")
+        self._journal.write(urn + "\n")
+        self._journal.flush()
+
+    def get_latest_checkpoint(
+        self, pipeline_name: str, job_name: JobId
+    ) -> DatahubIngestionCheckpointClass | None:
+        aspect = super().get_latest_checkpoint(pipeline_name, job_name)
+        if not self.inherited:
+            return aspect
+        if aspect is None:
+            checkpoint = Checkpoint(job_name, pipeline_name, "killed-run", GenericCheckpointState())
+        else:
+            loaded = Checkpoint.create_from_checkpoint_aspect(
+                job_name, aspect, GenericCheckpointState
+            )
+            assert loaded is not None
+            checkpoint = loaded
+        logger.info("adding %s URNs of an unfinished run to the last state", len(self.inherited))
+        for urn in self.inherited:
+            checkpoint.state.add_checkpoint_urn("", urn)
+        return checkpoint.to_checkpoint_aspect(_MAX_STATE_BYTES)
 
     def commit(self) -> None:
         final = Path(self.config.filename)
@@ -49,6 +110,44 @@ class AtomicFileCheckpointingProvider(FileIngestionCheckpointingProvider):
             os.fsync(directory)
         finally:
             os.close(directory)
+        # Every URN journalled is now in the committed state (or was carried over from it).
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        self.journal_path.unlink(missing_ok=True)
+
+
+def _read_journal(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    # A kill mid-line leaves a partial last line; a URN is only complete with its newline.
+    lines = text.split("\n")[:-1]
+    return list(dict.fromkeys(line for line in lines if line))
+
+
+Processor = Callable[[Iterable[MetadataWorkUnit]], Iterable[MetadataWorkUnit]]
+
+
+def write_ahead(state: StateProviderWrapper) -> Processor | None:
+    """A workunit processor journalling each URN DataHub's handler will track, before the sink
+    sees it; None unless the state is kept by AtomicFileCheckpointingProvider."""
+    provider = state.ingestion_checkpointing_state_provider
+    if not isinstance(provider, AtomicFileCheckpointingProvider):
+        return None
+
+    def process(stream: Iterable[MetadataWorkUnit]) -> Iterable[MetadataWorkUnit]:
+        seen: set[str] = set()
+        for wu in stream:
+            urn = wu.get_urn()
+            if wu.is_primary_source and urn not in seen:
+                seen.add(urn)
+                if guess_entity_type(urn) not in STATEFUL_INGESTION_IGNORED_ENTITY_TYPES:
+                    provider.record(urn)
+            yield wu
+
+    return process
 
 
 def state_file(catalog: Path, pipeline_name: str) -> Path:

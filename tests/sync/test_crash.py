@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,3 +86,41 @@ def test_sigkill_mid_run_then_rerun_equals_a_clean_run(
     crashed, expected = export(workdir / "catalog.db"), export(twin / "catalog.db")
     assert len(expected) > NEW_TABLES * 5
     assert crashed == expected
+
+
+def _live(rows: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
+    """The export without soft-deleted entities: what anyone browsing the catalog sees."""
+    removed = {u for u, a, m in rows if a == "status" and m.get("removed")}
+    return [row for row in rows if row[0] not in removed]
+
+
+@pytest.mark.slow
+def test_assets_of_a_killed_run_that_are_gone_by_the_rerun_are_removed(
+    workdir: Path, ingest: Ingest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a write-ahead journal knows them: the killed run committed no state."""
+    lake = workdir / "sample-lake"
+    write_tables(lake, "old_", 20)
+    assert ingest(RECIPE).exit_code == 0
+    twin = workdir / "twin"
+    twin.mkdir()
+    shutil.copy(workdir / "catalog.db", twin / "catalog.db")
+    shutil.copytree(workdir / "catalog.state", twin / "catalog.state")
+
+    write_tables(lake, "new_", NEW_TABLES)
+    written = _kill_mid_run(workdir)
+    assert 0 < written < NEW_TABLES, "the kill did not land mid-run"
+    journal = workdir / "catalog.state" / "catalog-sync-lake.json.journal"
+    assert "/new_000," in journal.read_text()
+    for i in range(NEW_TABLES):  # gone again before anything committed them to a state
+        shutil.rmtree(lake / f"new_{i:03d}")
+
+    rerun = ingest(RECIPE)
+    assert rerun.exit_code == 0, rerun.output
+    assert rerun.report["soft_deleted"] >= written  # and any journalled just before the kill
+    assert not journal.exists()
+
+    monkeypatch.setenv("CATALOG_SYNC_CATALOG", str(twin / "catalog.db"))
+    get_settings.cache_clear()
+    assert ingest(RECIPE).exit_code == 0
+    assert _live(export(workdir / "catalog.db")) == _live(export(twin / "catalog.db"))
