@@ -38,6 +38,7 @@ def test_unreadable_files_are_warnings_and_the_rest_is_ingested(workdir: Path) -
                     "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
+    assert {"datasets", "files", "rows", "bytes", "warnings", "failures", "seconds"} <= set(report)
     assert report["failures"] == []
     # DataHub's report folds warnings with the same title and message into one entry.
     warned = {c: w for w in report["warnings"] for c in w["context"].split("; ")}
