@@ -181,3 +181,23 @@ def test_partition_key_profile_reads_hive_nulls_and_compares_numbers(workdir: Pa
     ) == (3, "9", "10")
     fields = aspect(workdir / "catalog.db", file_dataset_urn(table_dir), "schemaMetadata")["fields"]
     assert [(f["fieldPath"], f["nullable"]) for f in fields] == [("x", True), ("k", True)]
+
+
+def test_data_pages_are_never_read(workdir: Path) -> None:
+    """Every byte between the magic and the footer is destroyed: reading data now fails, yet the
+    table is described in full, because only the footer is read."""
+    path = Path(write_parquet(workdir / "lake", "t/f.parquet",
+                              pa.table({"x": list(range(1000))}), row_group_size=300))
+    content = bytearray(path.read_bytes())
+    footer_length = int.from_bytes(content[-8:-4], "little")
+    data_end = len(content) - 8 - footer_length
+    content[4:data_end] = b"\xff" * (data_end - 4)
+    path.write_bytes(bytes(content))
+    with pytest.raises(OSError):
+        pq.read_table(path)
+    report = ingest_json(write_recipe(workdir / "r.yml", {"paths": [str(workdir / "lake")]}))
+    assert report["warnings"] == [] and report["rows"] == 1000
+    profile = aspect(workdir / "catalog.db", file_dataset_urn(path.parent), "datasetProfile")
+    assert profile["fieldProfiles"] == [
+        {"fieldPath": "x", "nullCount": 0, "nullProportion": 0.0, "min": "0", "max": "999"}
+    ]
