@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from catalog_sync.settings import get_settings
-from tests.sync.conftest import CLI, Ingest, export, write_tables
+from tests.sync.conftest import CLI, Ingest, Run, export, write_tables
 
 RECIPE = "recipes/lake.yml"
 NEW_TABLES = 150
@@ -53,19 +53,32 @@ def _kill_mid_run(workdir: Path) -> int:
     return _new_tables_written(workdir / "catalog.db")
 
 
+def _first_run_and_twin(workdir: Path, ingest: Ingest) -> Path:
+    """A clean first run over 20 tables, and a copy of its catalog and state (the twin) that a
+    clean re-run will bring to the state the crashed catalog must reach."""
+    write_tables(workdir / "sample-lake", "old_", 20)
+    assert ingest(RECIPE).exit_code == 0
+    twin = workdir / "twin"
+    twin.mkdir()
+    shutil.copy(workdir / "catalog.db", twin / "catalog.db")
+    shutil.copytree(workdir / "catalog.state", twin / "catalog.state")
+    return twin / "catalog.db"
+
+
+def _clean_run(twin: Path, ingest: Ingest, monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.setenv("CATALOG_SYNC_CATALOG", str(twin))
+    get_settings.cache_clear()
+    clean = ingest(RECIPE)
+    assert clean.exit_code == 0, clean.output
+    return clean
+
+
 @pytest.mark.slow
 def test_sigkill_mid_run_then_rerun_equals_a_clean_run(
     workdir: Path, ingest: Ingest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lake = workdir / "sample-lake"
-    write_tables(lake, "old_", 20)
-    assert ingest(RECIPE).exit_code == 0
-
-    twin = workdir / "twin"
-    twin.mkdir()
-    shutil.copy(workdir / "catalog.db", twin / "catalog.db")
-    shutil.copytree(workdir / "catalog.state", twin / "catalog.state")
-
+    twin = _first_run_and_twin(workdir, ingest)
     for i in range(3):  # gone since the last run: the re-run must soft-delete them
         shutil.rmtree(lake / f"old_{i:03d}")
     write_tables(lake, "new_", NEW_TABLES)
@@ -77,13 +90,9 @@ def test_sigkill_mid_run_then_rerun_equals_a_clean_run(
     assert rerun.exit_code == 0, rerun.output
     assert rerun.report["soft_deleted"] == 3
 
-    monkeypatch.setenv("CATALOG_SYNC_CATALOG", str(twin / "catalog.db"))
-    get_settings.cache_clear()
-    clean = ingest(RECIPE)
-    assert clean.exit_code == 0, clean.output
-    assert clean.report["soft_deleted"] == 3
+    assert _clean_run(twin, ingest, monkeypatch).report["soft_deleted"] == 3
 
-    crashed, expected = export(workdir / "catalog.db"), export(twin / "catalog.db")
+    crashed, expected = export(workdir / "catalog.db"), export(twin)
     assert len(expected) > NEW_TABLES * 5
     assert crashed == expected
 
@@ -100,13 +109,7 @@ def test_assets_of_a_killed_run_that_are_gone_by_the_rerun_are_removed(
 ) -> None:
     """Only a write-ahead journal knows them: the killed run committed no state."""
     lake = workdir / "sample-lake"
-    write_tables(lake, "old_", 20)
-    assert ingest(RECIPE).exit_code == 0
-    twin = workdir / "twin"
-    twin.mkdir()
-    shutil.copy(workdir / "catalog.db", twin / "catalog.db")
-    shutil.copytree(workdir / "catalog.state", twin / "catalog.state")
-
+    twin = _first_run_and_twin(workdir, ingest)
     write_tables(lake, "new_", NEW_TABLES)
     written = _kill_mid_run(workdir)
     assert 0 < written < NEW_TABLES, "the kill did not land mid-run"
@@ -120,7 +123,5 @@ def test_assets_of_a_killed_run_that_are_gone_by_the_rerun_are_removed(
     assert rerun.report["soft_deleted"] >= written  # and any journalled just before the kill
     assert not journal.exists()
 
-    monkeypatch.setenv("CATALOG_SYNC_CATALOG", str(twin / "catalog.db"))
-    get_settings.cache_clear()
-    assert ingest(RECIPE).exit_code == 0
-    assert _live(export(workdir / "catalog.db")) == _live(export(twin / "catalog.db"))
+    _clean_run(twin, ingest, monkeypatch)
+    assert _live(export(workdir / "catalog.db")) == _live(export(twin))

@@ -73,6 +73,12 @@ def bindings(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def _first_run_over_both(bindings: Path, shop: str, meters: str, ingest: Ingest) -> None:
+    _bind(bindings, "shop", shop)
+    _bind(bindings, "meters", meters)
+    assert ingest(RECIPE).exit_code == 0
+
+
 def test_dropped_table_is_soft_deleted_and_restored_when_recreated(
     workdir: Path, shop: str, bindings: Path, ingest: Ingest
 ) -> None:
@@ -98,9 +104,7 @@ def test_dropped_table_is_soft_deleted_and_restored_when_recreated(
 def test_unreachable_database_fails_alone_and_removes_nothing(
     workdir: Path, shop: str, second_db: str, bindings: Path, ingest: Ingest
 ) -> None:
-    _bind(bindings, "shop", shop)
-    _bind(bindings, "meters", second_db)
-    assert ingest(RECIPE).exit_code == 0
+    _first_run_over_both(bindings, shop, second_db, ingest)
     before = _tables(workdir)
     assert len(before) == 4 and not any(before.values())
 
@@ -122,9 +126,7 @@ def test_unreachable_database_fails_alone_and_removes_nothing(
 def test_binding_gone_soft_deletes_its_assets(
     workdir: Path, shop: str, second_db: str, bindings: Path, ingest: Ingest
 ) -> None:
-    _bind(bindings, "shop", shop)
-    _bind(bindings, "meters", second_db)
-    assert ingest(RECIPE).exit_code == 0
+    _first_run_over_both(bindings, shop, second_db, ingest)
     shutil.rmtree(bindings / "meters")
 
     gone = ingest(RECIPE)
