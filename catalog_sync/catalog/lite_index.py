@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,49 +46,82 @@ def _build(path: Path, signature: Signature) -> _Index:
 
 
 class LiteCatalog:
-    """`CatalogReader` over the embedded DataHub Lite file."""
+    """`CatalogReader` over the embedded DataHub Lite file.
+
+    The first read builds the index synchronously (and fails with CatalogUnavailableError if
+    the file is missing or corrupt). Later changes are picked up by a background rebuild while
+    requests keep the last good index, so an ingestion writing the file never stalls or fails
+    readers; a failed rebuild is logged and retried on a later request.
+    """
 
     kind = "lite"
     in_memory = True
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, min_interval: float = 0.5) -> None:
         self.path = path
+        self.min_interval = min_interval
         self._index: _Index | None = None
         self._lock = threading.Lock()
+        self._refreshing = False
+        self._last_attempt = 0.0
 
-    def _signature(self) -> Signature:
+    def _signature(self) -> Signature | None:
+        """(mtime, size) of the file and its WAL; None when the file is missing."""
         stats = []
         for candidate in (self.path, self.path.with_name(self.path.name + "-wal")):
             try:
                 st = os.stat(candidate)
             except FileNotFoundError:
                 if candidate == self.path:
-                    raise CatalogUnavailableError(
-                        str(self.path), "file not found (run `catalog-sync ingest` first)"
-                    ) from None
+                    return None
                 continue
             stats.append((st.st_mtime_ns, st.st_size))
         return tuple(stats)
 
+    def _build_logged(self, signature: Signature | None) -> _Index:
+        if signature is None:
+            raise CatalogUnavailableError(
+                str(self.path), "file not found (run `catalog-sync ingest` first)")
+        started = time.monotonic()
+        index = _build(self.path, signature)
+        logger.info("catalog index built: %s entries from %s in %.2fs",
+                    len(index.entries), self.path, time.monotonic() - started)
+        return index
+
     def index(self) -> _Index:
-        """The current index; rebuilt (once, under a lock) when the file has changed."""
+        """The current index; the first build is synchronous, later ones in the background."""
         signature = self._signature()
         current = self._index
         if current is not None and current.signature == signature:
             return current
-        with self._lock:
-            current = self._index
-            if current is None or current.signature != signature:
-                try:
-                    current = _build(self.path, signature)
-                except CatalogUnavailableError as err:
-                    logger.error("catalog unavailable: %s", err)
-                    self._index = None
-                    raise
-                logger.info("catalog index built: %s entries from %s",
-                            len(current.entries), self.path)
-                self._index = current
+        if current is None:
+            with self._lock:
+                if self._index is None or self._index.signature != signature:
+                    try:
+                        self._index = self._build_logged(signature)
+                    except CatalogUnavailableError as err:
+                        logger.error("%s", err)
+                        raise
+                return self._index
+        self._refresh_in_background()
         return current
+
+    def _refresh_in_background(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if self._refreshing or now - self._last_attempt < self.min_interval:
+                return
+            self._refreshing, self._last_attempt = True, now
+        threading.Thread(target=self._refresh, name="catalog-index", daemon=True).start()
+
+    def _refresh(self) -> None:
+        try:
+            self._index = self._build_logged(self._signature())
+        except Exception as err:  # noqa: BLE001 - a thread must not die silently
+            logger.error("%s; still serving the index built before", err)
+        finally:
+            with self._lock:
+                self._refreshing = False
 
     @property
     def generation(self) -> Signature:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import quote
 
 from tests.api.conftest import Api
@@ -80,5 +81,8 @@ def test_catalog_changes_are_seen_without_restart(api: Api) -> None:
 
     before = api.get("/v1/assets", params={"tag": "training"}).json()["total"]
     write_catalog(api.catalog, [lake_asset("lake/imagenet", {"training"})])
-    after = api.get("/v1/assets", params={"tag": "training"}).json()["total"]
-    assert after == before + 1
+    deadline = time.monotonic() + 10  # rebuilt in the background, old index served meanwhile
+    while api.get("/v1/assets", params={"tag": "training"}).json()["total"] == before:
+        assert time.monotonic() < deadline, "change not picked up"
+        time.sleep(0.05)
+    assert api.get("/v1/assets", params={"tag": "training"}).json()["total"] == before + 1

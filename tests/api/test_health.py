@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 
 import pytest
 
@@ -29,6 +30,23 @@ def test_corrupt_catalog_is_503_without_a_trace(
                for r in caplog.records)
     search = api.get("/v1/assets")
     assert search.status_code == 503 and "Traceback" not in search.text
+
+
+def test_a_file_broken_after_loading_keeps_the_last_good_index(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert api.get("/v1/assets", params={"tag": "training"}).json()["total"] == 3
+    api.catalog.write_bytes(b"this is not sqlite" * 100)
+    caplog.set_level(logging.ERROR)
+    assert api.client.get("/readyz").status_code == 503  # taken out of the load balancer
+    assert api.get("/v1/assets", params={"tag": "inference"}).json()["total"] == 2
+    reader = api.app.state.services.reader
+    deadline = time.monotonic() + 10
+    while not any("still serving the index built before" in r.getMessage()
+                  for r in caplog.records):
+        assert time.monotonic() < deadline
+        reader.index()
+        time.sleep(0.05)
 
 
 def test_missing_catalog_and_root_are_503(api: Api) -> None:
