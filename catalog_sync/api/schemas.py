@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from catalog_sync.catalog.lite_reader import CatalogEntry
-from catalog_sync.discovery.resolve import ResolvedBinding
 
 
 class BindingRefOut(BaseModel):
@@ -79,8 +78,8 @@ class TagCountOut(BaseModel):
     count: int
 
 
-class ConnectionOut(BaseModel):
-    """A resolved connection; `password` only for tokens with `bindings:secrets`."""
+class BindingCoordinates(BaseModel):
+    """Which binding, and where it points (never a secret)."""
 
     binding: str
     type: str
@@ -88,23 +87,20 @@ class ConnectionOut(BaseModel):
     host: str | None = None
     port: int | None = None
     database: str | None = None
+
+
+class ConnectionOut(BindingCoordinates):
+    """A resolved connection; `password` only for tokens with `bindings:secrets`."""
+
     user: str | None = None
     sslmode: str | None = None
     password: str | None = None
 
 
-class CandidateOut(BaseModel):
-    binding: str
-    type: str
-    provider: str | None = None
-    host: str | None = None
-    port: int | None = None
-    database: str | None = None
-    assets: int
+class CandidateOut(BindingCoordinates):
+    """A binding considered by a resolution, with how many matching assets name it."""
 
-    @classmethod
-    def of(cls, binding: ResolvedBinding) -> CandidateOut:
-        return cls(**binding.summary())
+    assets: int
 
 
 class ResolveErrorOut(BaseModel):
