@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from catalog_sync.model import Asset, ContainerRef, Field, FieldKind, ForeignKey
 from catalog_sync.sources.database.introspect import Server, Table
@@ -31,8 +32,10 @@ _KINDS: tuple[tuple[tuple[str, ...], FieldKind], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def field_kind(native_type: str) -> FieldKind:
-    """`character varying(20)` -> STRING, `integer[]` -> ARRAY, unknown -> OTHER."""
+    """`character varying(20)` -> STRING, `integer[]` -> ARRAY, unknown -> OTHER. Cached: a
+    database repeats a few dozen types over thousands of columns."""
     if native_type.endswith("]"):
         return FieldKind.ARRAY
     head = native_type.split("(", 1)[0].strip().lower()
