@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from catalog_sync.errors import RunLockedError
+from catalog_sync.errors import CatalogSyncError, RunLockedError
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +39,11 @@ def _holder(handle: int) -> str:
 @contextmanager
 def run_lock(path: Path, *, wait_seconds: float = 0.0) -> Iterator[None]:
     """Hold `path` exclusively for the block; wait up to `wait_seconds`, then refuse."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise CatalogSyncError(f"cannot create run lock {path}: {err.strerror}") from err
     try:
         deadline = time.monotonic() + wait_seconds
         while True:

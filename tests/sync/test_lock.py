@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog_sync.errors import RunLockedError
+from catalog_sync.errors import CatalogSyncError, RunLockedError
 from catalog_sync.sync.lock import lock_path, run_lock
 from tests.sync.conftest import CLI, Ingest, removed_by_name, write_tables
 
@@ -89,3 +89,10 @@ def test_a_run_in_another_process_makes_the_second_refuse(
     assert second.exit_code == 1
     assert f"pid {first.pid}" in second.output
     assert first.returncode == 0
+
+
+def test_a_lock_that_cannot_be_created_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    refused = pytest.raises(CatalogSyncError, match=r"^cannot create run lock .*/file/x.lock: ")
+    with refused, run_lock(tmp_path / "file" / "x.lock"):
+        pass
