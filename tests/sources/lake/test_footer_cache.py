@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 import pytest
 
 from catalog_sync.ingest.recipe import lite_sink
@@ -151,3 +152,20 @@ def test_worker_processes_give_the_same_catalog(
     monkeypatch.setattr(reader, "CHUNK", 2)
     pooled = _catalog_run(workdir, "pool.db", 0, read_processes=2, incremental=False)
     assert pooled == in_process
+
+
+def test_local_footers_parse_like_pyarrow_and_leave_bad_files_to_it(tmp_path: Path) -> None:
+    """The local fast path (plain reads + FileMetaData's own parser) must give pyarrow's answer,
+    and hand anything odd back to pyarrow, whose error names the problem."""
+    path = write_parquet(tmp_path, "t/a.parquet", _rich(0), row_group_size=6)
+    fast = footer._local_metadata(path, os.path.getsize(path))
+    assert fast is not None
+    slow = pq.read_metadata(path)
+    assert fast.equals(slow) and fast.to_dict() == slow.to_dict()
+    assert fast.schema.to_arrow_schema() == slow.schema.to_arrow_schema()
+    truncated = tmp_path / "t" / "cut.parquet"
+    truncated.write_bytes(Path(path).read_bytes()[:-20])
+    assert footer._local_metadata(str(truncated), truncated.stat().st_size) is None
+    lying = tmp_path / "t" / "lying.parquet"
+    lying.write_bytes(b"PAR1" + b"\0" * 8 + (10**6).to_bytes(4, "little") + b"PAR1")
+    assert footer._local_metadata(str(lying), lying.stat().st_size) is None
