@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import HTTPException, Query, Response, status
 from fastapi.responses import PlainTextResponse
@@ -36,7 +36,7 @@ def resolve(
     provider: Annotated[str | None, Query(max_length=100)] = None,
     binding: Annotated[str | None, Query(max_length=253)] = None,
     format: Format = Format.JSON,
-) -> Any:
+) -> Response:
     """The one database binding reached by assets with these tags, as a connection."""
     if not tag and not binding:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
