@@ -17,6 +17,7 @@ from datahub.ingestion.source.source_registry import source_registry
 from pydantic import ValidationError
 
 from catalog_sync.errors import CatalogSyncError, RecipeError
+from catalog_sync.report import MAX_PROBLEMS
 from catalog_sync.settings import Settings
 from catalog_sync.sources.base import AssetSourceConfig
 from catalog_sync.sync.state import state_file, stateful_defaults
@@ -129,6 +130,11 @@ def load_recipe(path: Path, settings: Settings, *, force: bool = False) -> dict[
             config["token"] = settings.gms_token.get_secret_value()
     recipe.setdefault("pipeline_name", f"catalog-sync-{path.stem}")
     _enable_stale_removal(recipe, settings, force)
+    # DataHub keeps 10 sampled problems (and 10 contexts each); the run report lists them all.
+    flags = recipe.setdefault("flags", {}) or {}
+    recipe["flags"] = flags
+    flags.setdefault("report_failure_sample_size", MAX_PROBLEMS)
+    flags.setdefault("report_warning_sample_size", MAX_PROBLEMS)
     try:
         PipelineConfig.from_dict(recipe)
     except ValidationError as err:

@@ -75,3 +75,20 @@ def test_bad_input_exits_2_and_changes_nothing(
     assert str(wrong) in run.output and "paths[0]" in run.output and "not found" in run.output
     assert export(workdir / "catalog.db") == before
     assert state.read_bytes() == state_before
+
+
+def test_the_report_lists_every_failure_not_a_sample(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    """DataHub samples 10 problems by default; the run report must name all of them."""
+    broken = {f"broken_{i:02d}" for i in range(25)}
+    for name in broken:
+        (lake / name).mkdir()
+        (lake / name / "part-00000.parquet").write_bytes(b"")
+    run = ingest(RECIPE)
+    assert run.exit_code == 1
+    named = {
+        context.rsplit("/", 1)[-1]
+        for f in run.report["failures"] for context in f["context"].split("; ")
+    }
+    assert named == broken
