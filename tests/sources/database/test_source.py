@@ -166,7 +166,9 @@ def test_servicebinding_sources_find_one_training_and_one_inference_database(
     root = workdir / "bindings"
     with scratch_database(pg_admin_url, f"{sa.make_url(sample_db).database}_inf") as serving:
         write_binding(root, "warehouse", entries_for(sample_db, "greenplum", provider="vmware"))
-        write_binding(root, "serving", entries_for(serving, "postgresql", provider="aws-rds"))
+        # The inference binding gives only `uri` (and its type and provider).
+        uri = serving.replace("postgresql+psycopg2://", "postgresql://")
+        write_binding(root, "serving", {"type": "postgresql", "provider": "aws-rds", "uri": uri})
         monkeypatch.setenv("SERVICE_BINDING_ROOT", str(root))  # type: ignore[attr-defined]
         training = workdir / "recipes" / "training.yml"
         training.write_text(training.read_text().replace(
@@ -184,5 +186,8 @@ def test_servicebinding_sources_find_one_training_and_one_inference_database(
         ("postgres", sa.make_url(serving).database,
          ("inference", "servicebinding:provider:aws-rds", "servicebinding:type:postgresql")),
     ]
+    serving_db = next(e for e in sources if e.name == sa.make_url(serving).database)
+    assert serving_db.properties["port"] == str(sa.make_url(serving).port or 5432)
+    assert serving_db.properties["binding_name"] == "serving"
     tables = [e for e in sources if e.entity_type == "dataset"]
     assert len(tables) == 7 and all("training" in e.tags for e in tables)
