@@ -32,8 +32,9 @@ def main(
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     if not debug:
         logging.getLogger("datahub").setLevel(logging.ERROR)
-        # One traceback per failed record drowns the run report, which lists each of them.
-        logging.getLogger("datahub.ingestion.run.sink_callback").setLevel(logging.CRITICAL)
+        # Per-record tracebacks and report echoes drown the run report, which lists them all.
+        for name in ("datahub.ingestion.run.sink_callback", "datahub.ingestion.api.source"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 app.command()(ingest)
