@@ -51,6 +51,11 @@ class DatabaseSourceConfig(AssetSourceConfig):
         description="Regex allow/deny on `schema.table`.",
     )
     include_views: bool = Field(default=True, description="Views and materialized views.")
+    table_sizes: bool = Field(
+        default=True,
+        description="Record size on disk (pg_total_relation_size). On a large Greenplum cluster "
+        "each call asks every segment: turn off if the relations query is slow.",
+    )
     connect_timeout: int = Field(
         default=10, ge=1, le=300, description="Seconds to wait for a connection."
     )

@@ -86,7 +86,7 @@ SELECT p.schemaname::text AS schema_name,
        p.tablename::text AS table_name,
        count(*) AS partitions,
        string_agg(DISTINCT p.partitiontype::text, ',') AS partition_type,
-       sum(pg_total_relation_size(pc.oid))::bigint AS size_bytes,
+       CASE WHEN :sizes THEN sum(pg_total_relation_size(pc.oid))::bigint END AS size_bytes,
        sum(greatest(pc.reltuples, 0))::bigint AS estimated_rows,
        (SELECT string_agg(pcol.columnname::text, ', ' ORDER BY pcol.partitionlevel,
                           pcol.position_in_partition_key)

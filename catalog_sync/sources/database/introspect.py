@@ -64,9 +64,9 @@ class Table:
     legacy_partitions: LegacyPartitions | None = None
 
 
-def _rows(conn: sa.Connection, sql: str, model: type[Row]) -> Iterator[Row]:
+def _rows(conn: sa.Connection, sql: str, model: type[Row], **params: object) -> Iterator[Row]:
     result = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
-        sa.text(sql)
+        sa.text(sql), params
     )
     for row in result:
         yield model(*row)
@@ -83,7 +83,7 @@ def read_server(conn: sa.Connection) -> Server:
                   int(segments) if segments is not None else None)
 
 
-def _by_oid(rows: Iterator[Row]) -> Iterator[tuple[int, list[Row]]]:
+def _by_oid(rows: Iterator[Any]) -> Iterator[tuple[int, list[Any]]]:
     for oid, group in itertools.groupby(rows, key=lambda r: r.oid):
         yield oid, list(group)
 
@@ -106,8 +106,9 @@ class _Cursor:
         return []
 
 
-def read_tables(conn: sa.Connection, server: Server) -> Iterator[Table]:
-    """Every user relation of the database, merged with its columns and keys, in oid order."""
+def read_tables(conn: sa.Connection, server: Server, *, sizes: bool = True) -> Iterator[Table]:
+    """Every user relation of the database, merged with its columns and keys, in oid order;
+    `sizes` asks for size on disk."""
     queries: QuerySet = queries_for(server.flavor)
     distribution: dict[int, str] = {}
     legacy: dict[tuple[str, str], LegacyPartitions] = {}
@@ -118,11 +119,11 @@ def read_tables(conn: sa.Connection, server: Server) -> Iterator[Table]:
     if server.flavor.legacy_partitions:
         legacy = {
             (p.schema_name, p.table_name): p
-            for p in _rows(conn, GP6_PARTITIONS_SQL, LegacyPartitions)
+            for p in _rows(conn, GP6_PARTITIONS_SQL, LegacyPartitions, sizes=sizes)
         }
     columns = _Cursor(_by_oid(_rows(conn, queries.columns, ColumnRow)))
     constraints = _Cursor(_by_oid(_rows(conn, queries.constraints, ConstraintRow)))
-    for relation in _rows(conn, queries.relations, RelationRow):
+    for relation in _rows(conn, queries.relations, RelationRow, sizes=sizes):
         yield Table(
             relation=relation,
             columns=columns.take(relation.oid),

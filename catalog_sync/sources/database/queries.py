@@ -1,7 +1,9 @@
 """The bulk pg_catalog queries, one per kind of fact, and their typed rows.
 
 Each query covers the whole database in one round trip and is ordered by relation oid, so the
-introspection can merge the streams without holding them in memory. PostgreSQL (12+), Greenplum 7
+introspection can merge the streams without holding them in memory. The relations queries take
+one parameter, `:sizes`: false skips `pg_total_relation_size`, which on Greenplum asks every
+segment for every table. PostgreSQL (12+), Greenplum 7
 and Cloudberry share one set; Greenplum 6 (PostgreSQL 9.4 inside) gets its own, which knows no
 `relispartition` and no `conparentid` and hides partitions through `pg_partition_rule`.
 """
@@ -41,7 +43,8 @@ SELECT c.oid AS oid,
        d.description AS comment,
        sd.description AS schema_comment,
        c.reltuples::bigint AS estimated_rows,
-       CASE WHEN c.relkind IN ('r', 'm') THEN pg_total_relation_size(c.oid) END AS size_bytes,
+       CASE WHEN :sizes AND c.relkind IN ('r', 'm')
+            THEN pg_total_relation_size(c.oid) END AS size_bytes,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS view_definition,
        has_schema_privilege(n.oid, 'USAGE')
          AND has_table_privilege(c.oid, 'SELECT') AS readable"""
@@ -59,7 +62,7 @@ RELATIONS_SQL = f"""{_RELATION_COLUMNS},
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
        CASE WHEN c.relkind = 'p' THEN (
          SELECT count(*) FROM pg_partition_tree(c.oid) t WHERE t.isleaf) END AS partitions,
-       CASE WHEN c.relkind = 'p' THEN (
+       CASE WHEN :sizes AND c.relkind = 'p' THEN (
          SELECT sum(pg_total_relation_size(t.relid))::bigint
          FROM pg_partition_tree(c.oid) t WHERE t.isleaf) END AS partition_bytes,
        CASE WHEN c.relkind = 'p' THEN (

@@ -120,7 +120,8 @@ class DatabaseSource(AssetSource):
                         env=self.config.env,
                         instance=self.config.platform_instance,
                     )
-                    yield from self._tables(scope, read_tables(conn, server))
+                    tables = read_tables(conn, server, sizes=self.config.table_sizes)
+                    yield from self._tables(scope, tables)
         finally:
             engine.dispose()
         self.report.databases.append(target.label)

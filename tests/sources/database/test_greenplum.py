@@ -75,20 +75,22 @@ def test_postgresql_parses_every_greenplum_query(stubbed: sa.Engine) -> None:
     """PREPARE makes PostgreSQL parse and analyse each statement against the stand-ins."""
     with stubbed.connect() as conn:
         for name, sql in ALL_GREENPLUM_SQL.items():
-            conn.execute(sa.text(f"PREPARE {name.lower()} AS {sql}"))
+            statement = sa.text(f"PREPARE {name.lower()} AS {sql}")
+            conn.execute(statement, {"sizes": True} if ":sizes" in sql else {})
             conn.execute(sa.text(f"DEALLOCATE {name.lower()}"))
         assert conn.execute(sa.text(greenplum.SEGMENTS_SQL)).scalar() == 2
     stubbed.dispose()
 
 
-def _assets(engine: sa.Engine, version: str, url: str) -> dict[str, dict[str, object]]:
+def _assets(engine: sa.Engine, version: str, url: str, sizes: bool
+            ) -> dict[str, dict[str, object]]:
     flavor = detect_flavor(version)
     with engine.connect() as conn:
         server = Server(flavor, sa.make_url(url).database or "", "postgres", None, segments=2)
         scope = DatabaseScope(url_target(url), server, flavor.platform, "PROD", None)
         db_ref = scope.database_container()
         found = {}
-        for table in read_tables(conn, server):
+        for table in read_tables(conn, server, sizes=sizes):
             if table.relation.schema_name == "gp_stub":
                 continue
             ref = scope.schema_container(table.relation.schema_name, None)
@@ -104,12 +106,16 @@ def _assets(engine: sa.Engine, version: str, url: str) -> dict[str, dict[str, ob
     return found
 
 
-@pytest.mark.parametrize("version", [GP6, GP7, CLOUDBERRY])
+@pytest.mark.parametrize(("version", "sizes"),
+                         [(GP6, True), (GP6, False), (GP7, True), (CLOUDBERRY, False)])
 def test_greenplum_queries_run_and_roll_up(stubbed: sa.Engine, sample_db: str,
-                                           version: str) -> None:
+                                           version: str, sizes: bool) -> None:
     """The whole Greenplum path (GP6's pg_partitions, or GP7's pg_partition_tree) over the
-    stand-ins: partitions roll up into their parent and every table gets its distribution."""
-    found = _assets(stubbed, version, sample_db)
+    stand-ins: partitions roll up into their parent and every table gets its distribution;
+    sizes on disk only when asked for."""
+    found = _assets(stubbed, version, sample_db, sizes)
+    assert ("size_bytes" in found["orders"]) is sizes
+    assert ("size_bytes" in found["customers"]) is sizes
     assert set(found) == {"customers", "orders", "products", "big_customers", "order_counts",
                           "stock_feed", "secrets"}
     orders = found["orders"]

@@ -104,6 +104,7 @@ def test_keys_views_and_owner_reach_datahub_aspects(workdir: Path, sample_db: st
     recipe = workdir / "url.yml"
     recipe.write_text(
         "source:\n  type: catalog-sync-database\n  config:\n    url: ${SHOP_URL}\n"
+        "    table_sizes: false\n"
     )
     import os
 
@@ -130,6 +131,7 @@ def test_keys_views_and_owner_reach_datahub_aspects(workdir: Path, sample_db: st
     # A URL recipe has no binding: coordinates only, and no binding tags.
     assert "binding_name" not in orders.properties and orders.tags == []
     assert orders.properties["database"] == database
+    assert "size_bytes" not in orders.properties  # table_sizes: false
 
 
 def test_patterns_and_unreadable_tables(
