@@ -55,7 +55,7 @@ class AtomicFileCheckpointingProvider(FileIngestionCheckpointingProvider):
         super().__init__(config)
         self.journal_path = Path(f"{config.filename}.journal")
         # Read before this run appends: what a killed run wrote and no state records.
-        self.inherited = _read_journal(self.journal_path)
+        self.inherited = _recover_journal(self.journal_path)
         self._journal: IO[str] | None = None
 
     @classmethod
@@ -117,13 +117,17 @@ class AtomicFileCheckpointingProvider(FileIngestionCheckpointingProvider):
         self.journal_path.unlink(missing_ok=True)
 
 
-def _read_journal(path: Path) -> list[str]:
+def _recover_journal(path: Path) -> list[str]:
+    """The complete URNs of a leftover journal. A kill mid-line leaves a partial last line (a
+    URN is complete only with its newline): it is cut off, so this run appends after it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return []
-    # A kill mid-line leaves a partial last line; a URN is only complete with its newline.
-    lines = text.split("\n")[:-1]
+    complete = data[: data.rfind(b"\n") + 1]
+    if len(complete) != len(data):
+        os.truncate(path, len(complete))
+    lines = complete.decode("utf-8").split("\n")
     return list(dict.fromkeys(line for line in lines if line))
 
 
