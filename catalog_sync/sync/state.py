@@ -125,10 +125,15 @@ def _recover_journal(path: Path) -> list[str]:
     except FileNotFoundError:
         return []
     complete = data[: data.rfind(b"\n") + 1]
-    if len(complete) != len(data):
+    lines = [line for line in complete.decode("utf-8").split("\n") if line]
+    urns = list(dict.fromkeys(lines))
+    if len(urns) < len(lines):  # runs that never commit would otherwise grow it without end
+        compact = path.with_name(f".{path.name}.compact")
+        compact.write_text("".join(f"{urn}\n" for urn in urns), encoding="utf-8")
+        os.replace(compact, path)
+    elif len(complete) != len(data):
         os.truncate(path, len(complete))
-    lines = complete.decode("utf-8").split("\n")
-    return list(dict.fromkeys(line for line in lines if line))
+    return urns
 
 
 Processor = Callable[[Iterable[MetadataWorkUnit]], Iterable[MetadataWorkUnit]]

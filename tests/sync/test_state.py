@@ -27,3 +27,11 @@ def test_a_partial_last_journal_line_is_cut_off_not_merged(tmp_path: Path) -> No
 
 def test_no_journal_means_nothing_inherited(tmp_path: Path) -> None:
     assert _provider(tmp_path / "s.json").inherited == []
+
+
+def test_a_journal_of_runs_that_never_committed_is_compacted(tmp_path: Path) -> None:
+    journal = tmp_path / "s.json.journal"
+    journal.write_text("urn:li:dataset:a\nurn:li:dataset:b\n" * 3 + "urn:li:dataset:c\nurn:li")
+    provider = _provider(tmp_path / "s.json")
+    assert provider.inherited == ["urn:li:dataset:a", "urn:li:dataset:b", "urn:li:dataset:c"]
+    assert journal.read_text() == "urn:li:dataset:a\nurn:li:dataset:b\nurn:li:dataset:c\n"
