@@ -62,7 +62,8 @@ def container_workunits(
 ) -> Iterable[MetadataWorkUnit]:
     """Every level of `refs` (outermost first), each pointing at its parent.
 
-    `tag_origins` maps a container's name to the tags (and their rule) that belong on it.
+    `tag_origins` maps a container's URN (or name, when names are unique) to the tags (and
+    their rule) that belong on it.
     """
     parent: ContainerKey | None = None
     for ref in refs:
@@ -75,9 +76,9 @@ def container_workunits(
             extra_properties=dict(ref.properties) or None,
             description=ref.description,
         )
-        origins = (tag_origins or {}).get(ref.name)
+        urn = key.as_urn()
+        origins = (tag_origins or {}).get(urn, (tag_origins or {}).get(ref.name))
         if origins is not None:
-            urn = key.as_urn()
             aspect = global_tags_aspect(origins, (existing_tags or {}).get(urn, []))
             yield MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect).as_workunit()
         parent = key

@@ -150,11 +150,11 @@ class AssetSource(StatefulIngestionSourceBase):
         if all(urn in emitted for urn in urns):
             return
         tag_origins: dict[str, dict[str, str]] = {}
-        for ref in asset.containers:
+        for ref, urn in zip(asset.containers, urns, strict=True):
             if ref.facts:
                 origins = self._decide(dict(ref.facts), ref.name)
                 if origins is not None:  # even none: rules may have stopped adding old tags
-                    tag_origins[ref.name] = origins
+                    tag_origins[urn] = origins  # by URN: a schema may share its database's name
                     used_tags.update(origins)
         existing = self._existing_tags(urns)
         new = [ref for ref, urn in zip(asset.containers, urns, strict=True) if urn not in emitted]

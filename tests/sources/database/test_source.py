@@ -166,7 +166,13 @@ def test_servicebinding_sources_find_one_training_and_one_inference_database(
     from tests.support.postgres import scratch_database
 
     root = workdir / "bindings"
-    with scratch_database(pg_admin_url, f"{sa.make_url(sample_db).database}_inf") as serving:
+    warehouse = sa.make_url(sample_db).database
+    engine = sa.create_engine(sample_db)
+    with engine.begin() as conn:  # a schema named like its database gets no database tags
+        conn.exec_driver_sql(f'CREATE SCHEMA "{warehouse}"')
+        conn.exec_driver_sql(f'CREATE TABLE "{warehouse}".events (id integer)')
+    engine.dispose()
+    with scratch_database(pg_admin_url, f"{warehouse}_inf") as serving:
         write_binding(root, "warehouse", entries_for(sample_db, "greenplum", provider="vmware"))
         # The inference binding gives only `uri` (and its type and provider).
         uri = serving.replace("postgresql+psycopg2://", "postgresql://")
@@ -182,6 +188,7 @@ def test_servicebinding_sources_find_one_training_and_one_inference_database(
     databases = sorted(
         (e.platform, e.name, tuple(e.tags)) for e in sources if e.subtypes == ["Database"]
     )
+    assert not [e for e in sources if e.subtypes == ["Schema"]]
     assert databases == [
         ("greenplum", sa.make_url(sample_db).database,
          ("servicebinding:provider:vmware", "servicebinding:type:greenplum", "training")),
@@ -192,4 +199,4 @@ def test_servicebinding_sources_find_one_training_and_one_inference_database(
     assert serving_db.properties["port"] == str(sa.make_url(serving).port or 5432)
     assert serving_db.properties["binding_name"] == "serving"
     tables = [e for e in sources if e.entity_type == "dataset"]
-    assert len(tables) == 7 and all("training" in e.tags for e in tables)
+    assert len(tables) == 8 and all("training" in e.tags for e in tables)
