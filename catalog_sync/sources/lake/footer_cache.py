@@ -170,7 +170,7 @@ class FooterCache:
     def table(self, prefix: str) -> dict[str, Encoded]:
         """Cached rows of the files under a table folder's URI, by file URI."""
         rows = self._db.execute(SELECT_PREFIX, _prefix_range(prefix))
-        return {uri: tuple(rest) for uri, *rest in rows}  # type: ignore[misc]
+        return {uri: tuple(rest) for uri, *rest in rows}
 
     def save(self, fresh: list[tuple[str, Encoded]], unchanged: list[str]) -> None:
         """Store newly read footers and mark cache hits as seen by this run, in one commit."""
