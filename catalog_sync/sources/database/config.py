@@ -65,8 +65,13 @@ class DatabaseSourceConfig(AssetSourceConfig):
 
     @model_validator(mode="after")
     def _binding_root_exists(self) -> DatabaseSourceConfig:
-        """Fail before anything runs when neither a URL nor a readable binding root is given."""
+        """Fail before anything runs when neither a URL nor a readable binding root is given,
+        or when both a URL and binding options are (one would silently win)."""
         if self.url is not None:
+            given = [k for k in ("binding_root", "binding_names", "binding_providers")
+                     if getattr(self, k)]
+            if given:
+                raise BadInputError(f"url: cannot be combined with {given[0]}")
             return self
         root = self.resolved_binding_root()
         if root is None:

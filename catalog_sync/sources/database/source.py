@@ -22,6 +22,7 @@ from catalog_sync.model import Asset, ContainerRef
 from catalog_sync.sources.base import AssetSource, AssetSourceReport
 from catalog_sync.sources.database.assets import DatabaseScope, table_asset
 from catalog_sync.sources.database.config import DatabaseSourceConfig
+from catalog_sync.sources.database.greenplum import Flavor
 from catalog_sync.sources.database.introspect import Table, read_server, read_tables
 from catalog_sync.sources.database.targets import (
     Target,
@@ -113,6 +114,7 @@ class DatabaseSource(AssetSource):
                 )
                 with conn.begin():
                     server = read_server(conn)
+                    self._check_type(target, server.flavor)
                     scope = DatabaseScope(
                         target=target,
                         server=server,
@@ -125,6 +127,19 @@ class DatabaseSource(AssetSource):
         finally:
             engine.dispose()
         self.report.databases.append(target.label)
+
+    def _check_type(self, target: Target, flavor: Flavor) -> None:
+        """A binding typed `greenplum` that reaches plain PostgreSQL (or the reverse) is
+        catalogued as found, and said."""
+        if target.binding is None or target.binding.type not in ("greenplum", "postgresql"):
+            return
+        if (target.binding.type == "greenplum") != flavor.is_greenplum:
+            self.report.warning(
+                title="Binding type differs from the server",
+                message=f"binding type {target.binding.type!r}, server is {flavor.kind} "
+                f"{flavor.version}",
+                context=f"binding {target.label}",
+            )
 
     def _platform(self, detected: str) -> str:
         return detected if self.config.platform == "auto" else self.config.platform

@@ -125,3 +125,14 @@ def test_wrong_password_is_reported_without_the_password(
     assert "password authentication failed" in report["failures"][0]["message"]
     assert "wrong-1" not in out + err
     assert report["datasets"] == 7
+
+
+def test_url_and_binding_options_are_exclusive(workdir: Path) -> None:
+    recipe = workdir / "both.yml"
+    recipe.write_text("source:\n  type: catalog-sync-database\n  config:\n"
+                      f"    url: postgresql://u:{PASSWORD}@h/db\n    binding_root: /x\n")
+    code, out, err = _run(str(recipe))
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"error: {recipe}: source.config: url: cannot be combined with binding_root"]
+    assert PASSWORD not in out + err

@@ -181,7 +181,9 @@ def test_servicebinding_sources_find_one_training_and_one_inference_database(
         training = workdir / "recipes" / "training.yml"
         training.write_text(training.read_text().replace(
             "binding_types: [greenplum]", "binding_types: [greenplum]\n    platform: greenplum"))
-        assert _ingest(str(training))[0] == 0
+        code, report = _ingest(str(training))
+        assert code == 0
+        assert [w["title"] for w in report["warnings"]] == ["Binding type differs from the server"]
         assert _ingest("recipes/inference.yml")[0] == 0
         sources = [e for e in read_entries(workdir / "catalog.db")
                    if any(t.startswith("servicebinding:type:") for t in e.tags)]
