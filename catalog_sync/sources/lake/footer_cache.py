@@ -39,15 +39,24 @@ FROM footers WHERE uri >= ? AND uri < ?"""
 UPSERT = "INSERT OR REPLACE INTO footers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 TOUCH = "UPDATE footers SET seen = ? WHERE uri = ?"
 PRUNE_PREFIX = "DELETE FROM footers WHERE uri >= ? AND uri < ? AND seen < ?"
+# A table's finished rollup, valid while the digest of its file list matches (see table_memo).
+CREATE_MEMOS = """
+CREATE TABLE IF NOT EXISTS tables (
+    uri TEXT PRIMARY KEY, digest TEXT NOT NULL, rollup TEXT NOT NULL, seen INTEGER NOT NULL
+)"""
+SELECT_MEMO = "SELECT digest, rollup FROM tables WHERE uri = ?"
+UPSERT_MEMO = "INSERT OR REPLACE INTO tables VALUES (?, ?, ?, ?)"
+TOUCH_MEMO = "UPDATE tables SET seen = ? WHERE uri = ?"
+PRUNE_MEMOS = "DELETE FROM tables WHERE (uri = ? OR (uri >= ? AND uri < ?)) AND seen < ?"
 
 _MEMO_LIMIT = 4096
 
 
-class _Unencodable(TypeError):
+class Unencodable(TypeError):
     """A statistic of a type the cache does not hold: the file is simply not cached."""
 
 
-def _enc_value(value: Any) -> Any:
+def enc_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, bytes | bytearray):
@@ -62,7 +71,7 @@ def _enc_value(value: Any) -> Any:
         return ["h", value.isoformat()]
     if isinstance(value, dt.timedelta):
         return ["u", value // dt.timedelta(microseconds=1)]
-    raise _Unencodable(type(value).__name__)
+    raise Unencodable(type(value).__name__)
 
 
 _DECODERS: dict[str, Any] = {
@@ -75,17 +84,17 @@ _DECODERS: dict[str, Any] = {
 }
 
 
-def _dec_value(value: Any) -> Any:
+def dec_value(value: Any) -> Any:
     return _DECODERS[value[0]](value[1]) if isinstance(value, list) else value
 
 
 def _stats_json(stats: dict[str, ColumnStats]) -> str | None:
     try:
         encoded = {
-            name: [s.null_count, _enc_value(s.min_value), _enc_value(s.max_value)]
+            name: [s.null_count, enc_value(s.min_value), enc_value(s.max_value)]
             for name, s in stats.items()
         }
-    except _Unencodable:
+    except Unencodable:
         return None
     return json.dumps(encoded, separators=(",", ":"))
 
@@ -113,7 +122,7 @@ def decode(path: str, row: Encoded, schemas: dict[bytes, pa.Schema]) -> FileFoot
         schema=_schema(schema_bytes, schemas),
         codecs=frozenset(codecs.split(",")) if codecs else frozenset(),
         stats={
-            name: ColumnStats(nulls, _dec_value(low), _dec_value(high))
+            name: ColumnStats(nulls, dec_value(low), dec_value(high))
             for name, (nulls, low, high) in json.loads(stats).items()
         },
     )
@@ -166,25 +175,40 @@ class FooterCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(CREATE_TABLE)
+        self._db.execute(CREATE_MEMOS)
 
     def table(self, prefix: str) -> dict[str, Encoded]:
         """Cached rows of the files under a table folder's URI, by file URI."""
         rows = self._db.execute(SELECT_PREFIX, _prefix_range(prefix))
         return {uri: tuple(rest) for uri, *rest in rows}
 
-    def save(self, fresh: list[tuple[str, Encoded]], unchanged: list[str]) -> None:
-        """Store newly read footers and mark cache hits as seen by this run, in one commit."""
+    def memo(self, table_uri: str) -> tuple[str, str] | None:
+        """(digest, rollup JSON) kept for a table folder, if any."""
+        row = self._db.execute(SELECT_MEMO, (table_uri,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def save(self, fresh: list[tuple[str, Encoded]], unchanged: list[str],
+             table: tuple[str, str, str | None]) -> None:
+        """Store newly read footers, mark cache hits as seen by this run, and store or keep the
+        table's memo (`(uri, digest, rollup JSON or None to keep the stored one)`): one commit."""
+        uri, digest, rollup = table
         with self._db:
             self._db.execute("BEGIN")
-            self._db.executemany(UPSERT, [(uri, *row, self.stamp) for uri, row in fresh])
-            self._db.executemany(TOUCH, [(self.stamp, uri) for uri in unchanged])
+            self._db.executemany(UPSERT, [(u, *row, self.stamp) for u, row in fresh])
+            self._db.executemany(TOUCH, [(self.stamp, u) for u in unchanged])
+            if rollup is None:
+                self._db.execute(TOUCH_MEMO, (self.stamp, uri))
+            else:
+                self._db.execute(UPSERT_MEMO, (uri, digest, rollup, self.stamp))
 
     def prune(self, root_prefix: str) -> int:
-        """Forget files under a root that this run's complete scan of it did not see."""
+        """Forget files and tables under a root that this run's complete scan did not see."""
         with self._db:
             self._db.execute("BEGIN")
-            gone = self._db.execute(PRUNE_PREFIX, (*_prefix_range(root_prefix), self.stamp))
-        return gone.rowcount
+            low, high = _prefix_range(root_prefix)
+            gone = self._db.execute(PRUNE_PREFIX, (low, high, self.stamp)).rowcount
+            self._db.execute(PRUNE_MEMOS, (root_prefix, low, high, self.stamp))
+        return int(gone)
 
     def close(self) -> None:
         self._db.close()

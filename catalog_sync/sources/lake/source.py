@@ -36,6 +36,7 @@ from catalog_sync.sources.lake.fs import LakeRoot, resolve_root
 from catalog_sync.sources.lake.reader import FooterReader, Item, Result, default_processes
 from catalog_sync.sources.lake.rollup import TableRollup
 from catalog_sync.sources.lake.scan import TableFolder, find_tables
+from catalog_sync.sources.lake.table_memo import decode_rollup, encode_rollup, files_digest
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,17 @@ class LakeSourceReport(AssetSourceReport):
     scan_seconds: float = 0.0
 
 
-# A table folder and, per file, its cache row when the file is unchanged (None: to be read).
-_Job = tuple[TableFolder, list[Encoded | None]]
+
+
+@dataclass(slots=True)
+class _Job:
+    """A table folder and what the cache knows of it: per file its cache row when unchanged
+    (None: to be read), or the whole finished rollup when no file changed."""
+
+    folder: TableFolder
+    known: list[Encoded | None]
+    digest: str = ""
+    memo: TableRollup | None = None
 
 
 def _checked_roots(config: LakeSourceConfig) -> list[LakeRoot]:
@@ -127,17 +137,34 @@ class LakeSource(AssetSource):
         """Each table with its unchanged files' cache rows and the files left to read."""
         for folder in self._tables():
             uri_of = folder.root.uri_of
+            job = _Job(folder, [])
+            if cache is not None:
+                job.digest = files_digest(folder.path, folder.files)
+                job.memo = self._memo(cache, uri_of(folder.path), job.digest)
+                if job.memo is not None:
+                    yield job, folder.root.filesystem, []
+                    continue
             cached = cache.table(uri_of(folder.path)) if cache is not None else {}
-            known: list[Encoded | None] = []
             missing: list[Item] = []
             for info in folder.files:
                 row = cached.get(uri_of(info.path))
                 if row is not None and (row[0], row[1]) == (info.size, info.mtime_ns):
-                    known.append(row)
+                    job.known.append(row)
                 else:
-                    known.append(None)
+                    job.known.append(None)
                     missing.append((info.path, info.size, info.mtime_ns))
-            yield (folder, known), folder.root.filesystem, missing
+            yield job, folder.root.filesystem, missing
+
+    @staticmethod
+    def _memo(cache: FooterCache, table_uri: str, digest: str) -> TableRollup | None:
+        stored = cache.memo(table_uri)
+        if stored is None or stored[0] != digest:
+            return None
+        try:
+            return decode_rollup(stored[1])
+        except (ValueError, KeyError, TypeError) as err:  # damaged: fold the table again
+            logger.warning("table memo of %s unusable, folding again: %s", table_uri, err)
+            return None
 
     def assets(self) -> Iterable[Asset]:
         resumed = time.perf_counter()  # scan time: listing, reading, folding; not emission
@@ -148,8 +175,9 @@ class LakeSource(AssetSource):
                 processes=processes, threads=self.config.read_concurrency,
                 for_cache=cache is not None,
             ) as reader:
-                for (folder, known), results in reader.stream(self._jobs(cache)):
-                    rollup = self._rollup(folder, known, results, cache)
+                for job, results in reader.stream(self._jobs(cache)):
+                    folder = job.folder
+                    rollup = self._rollup(job, results, cache)
                     progress.done("files", len(folder.files))
                     if rollup.files == 0:
                         # No dataset: stale removal must not take the table for gone.
@@ -181,14 +209,19 @@ class LakeSource(AssetSource):
                     self.report.footers_read, self.report.footers_cached,
                     self.report.scan_seconds)
 
-    def _rollup(self, folder: TableFolder, known: list[Encoded | None], results: list[Result],
-                cache: FooterCache | None) -> TableRollup:
+    def _rollup(self, job: _Job, results: list[Result], cache: FooterCache | None) -> TableRollup:
         """Fold a table's footers, cached or just read, in file order; remember the new ones."""
+        folder, table_uri = job.folder, job.folder.root.uri_of(job.folder.path)
+        if job.memo is not None and cache is not None:
+            self.report.footers_cached += len(folder.files)
+            unchanged = [folder.root.uri_of(info.path) for info in folder.files]
+            cache.save([], unchanged, (table_uri, job.digest, None))
+            return job.memo
         rollup = TableRollup()
         fresh: list[tuple[str, Encoded]] = []
         unchanged: list[str] = []
         read = iter(results)
-        for info, row in zip(folder.files, known, strict=True):
+        for info, row in zip(folder.files, job.known, strict=True):
             uri = folder.root.uri_of(info.path)
             if row is not None:
                 unchanged.append(uri)
@@ -214,7 +247,8 @@ class LakeSource(AssetSource):
                     fresh.append((uri, new_row))
             rollup.add(footer, folder.partition_of(info.path))
         if cache is not None:
-            cache.save(fresh, unchanged)
+            memo = encode_rollup(rollup) if not rollup.bad_files else None
+            cache.save(fresh, unchanged, (table_uri, job.digest, memo))
         return rollup
 
     def _note_drift(self, folder: TableFolder, rollup: TableRollup) -> None:

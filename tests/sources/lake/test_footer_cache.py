@@ -16,6 +16,8 @@ import pytest
 from catalog_sync.ingest.recipe import lite_sink
 from catalog_sync.sources.lake import footer, reader
 from catalog_sync.sources.lake.footer_cache import FooterCache, decode, encode
+from catalog_sync.sources.lake.rollup import TableRollup
+from catalog_sync.sources.lake.table_memo import decode_rollup, encode_rollup
 from tests.support.lake import ingest, latest, write_parquet, write_recipe
 
 BASE = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
@@ -169,3 +171,35 @@ def test_local_footers_parse_like_pyarrow_and_leave_bad_files_to_it(tmp_path: Pa
     lying = tmp_path / "t" / "lying.parquet"
     lying.write_bytes(b"PAR1" + b"\0" * 8 + (10**6).to_bytes(4, "little") + b"PAR1")
     assert footer._local_metadata(str(lying), lying.stat().st_size) is None
+
+
+def test_a_table_memo_gives_back_the_same_rollup(tmp_path: Path) -> None:
+    """Drift, partitions, nested fields and every statistic type survive the JSON memo."""
+    filesystem = pafs.LocalFileSystem()
+    paths = [write_parquet(tmp_path, f"t/k={i}/a.parquet", _rich(i * 20)) for i in range(2)]
+    drifted = _rich(40).drop_columns(["name"]).append_column("flag2", pa.array([1] * 20))
+    paths.append(write_parquet(tmp_path, "t/k=x/b.parquet", drifted.set_column(
+        0, "id", pa.array([str(i) for i in range(20)]))))
+    folded = TableRollup()
+    for path in paths:
+        read = footer.read_footer(filesystem, filesystem.get_file_info(path))
+        folded.add(read, (("k", path.split("k=")[1].split("/")[0]),))
+    assert folded.type_conflicts()  # the memo must carry drift too
+    text = encode_rollup(folded)
+    assert text is not None
+    assert decode_rollup(text) == folded
+
+
+def test_an_unchanged_table_is_not_folded_again(
+    workdir: Path, footer_reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _lake(workdir / "lake")
+    first = _catalog_run(workdir, "catalog.db")
+    folds: list[int] = []
+    real_add = TableRollup.add
+    monkeypatch.setattr(TableRollup, "add", lambda self, *a: folds.append(1) or real_add(self, *a))
+    assert _catalog_run(workdir, "catalog.db") == first
+    assert folds == [] and footer_reads != []  # footers read once (first run), never folded again
+    write_parquet(workdir / "lake", "flat/part-9.parquet", _rich(900))
+    _catalog_run(workdir, "catalog.db")
+    assert len(folds) == 4  # only the changed table: its three cached files and the new one
