@@ -73,7 +73,7 @@ def test_a_run_in_another_process_makes_the_second_refuse(
     lock = workdir / "catalog.db.lock"
     first = subprocess.Popen(
         [sys.executable, "-c", CLI, "ingest", RECIPE],
-        cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:
         deadline = time.monotonic() + 120
@@ -84,11 +84,11 @@ def test_a_run_in_another_process_makes_the_second_refuse(
         second = ingest(RECIPE)
         still_running = first.poll() is None
     finally:
-        first.wait(120)
+        _, errors = first.communicate(timeout=120)
     assert still_running, "the first run had ended: nothing was tested"
     assert second.exit_code == 1
     assert f"pid {first.pid}" in second.output
-    assert first.returncode == 0
+    assert first.returncode == 0, errors
 
 
 def test_a_lock_that_cannot_be_created_is_one_clear_error(tmp_path: Path) -> None:
