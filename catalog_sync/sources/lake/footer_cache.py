@@ -172,10 +172,14 @@ class FooterCache:
         self.path = path
         self.stamp = time.time_ns()
         self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(CREATE_TABLE)
-        self._db.execute(CREATE_MEMOS)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(CREATE_TABLE)
+            self._db.execute(CREATE_MEMOS)
+        except sqlite3.Error:
+            self._db.close()
+            raise
 
     def table(self, prefix: str) -> dict[str, Encoded]:
         """Cached rows of the files under a table folder's URI, by file URI."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -118,20 +119,30 @@ class LakeSource(AssetSource):
                 yield folder
 
     def _footer_cache(self) -> FooterCache | None:
-        """The cache file: configured, else beside the catalog or file sink this run writes."""
+        """The cache file: configured, else beside the catalog or file sink this run writes.
+        An unusable one (not SQLite, unwritable) is a warning and the run reads every footer."""
         if not self.config.incremental:
             return None
         if self.config.footer_cache:
-            return FooterCache(Path(self.config.footer_cache).expanduser())
-        sink = self.ctx.pipeline_config.sink if self.ctx.pipeline_config else None
-        sink_config = (sink.config or {}) if sink is not None else {}
-        if sink is not None and sink.type == "file" and sink_config.get("filename"):
-            beside = Path(sink_config["filename"])
-        elif sink is not None and sink.type == "datahub-lite":
-            beside = Path((sink_config.get("config") or {}).get("file", get_settings().catalog))
+            path = Path(self.config.footer_cache).expanduser()
         else:
-            beside = get_settings().catalog
-        return FooterCache(beside.with_name(f"{beside.stem}.footers.sqlite"))
+            sink = self.ctx.pipeline_config.sink if self.ctx.pipeline_config else None
+            sink_config = (sink.config or {}) if sink is not None else {}
+            if sink is not None and sink.type == "file" and sink_config.get("filename"):
+                beside = Path(sink_config["filename"])
+            elif sink is not None and sink.type == "datahub-lite":
+                beside = Path((sink_config.get("config") or {}).get("file", get_settings().catalog))
+            else:
+                beside = get_settings().catalog
+            path = beside.with_name(f"{beside.stem}.footers.sqlite")
+        try:
+            return FooterCache(path)
+        except (sqlite3.Error, OSError) as err:
+            self.report.warning(
+                title="Footer cache unusable", message=f"every footer is read: {err}",
+                context=str(path),
+            )
+            return None
 
     def _jobs(self, cache: FooterCache | None) -> Iterator[tuple[_Job, pafs.FileSystem, list[Item]]]:
         """Each table with its unchanged files' cache rows and the files left to read."""

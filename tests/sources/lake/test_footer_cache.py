@@ -203,3 +203,16 @@ def test_an_unchanged_table_is_not_folded_again(
     write_parquet(workdir / "lake", "flat/part-9.parquet", _rich(900))
     _catalog_run(workdir, "catalog.db")
     assert len(folds) == 4  # only the changed table: its three cached files and the new one
+
+
+def test_an_unusable_cache_is_a_warning_and_every_footer_is_read(
+    workdir: Path, footer_reads: list[str]
+) -> None:
+    files = _lake(workdir / "lake")
+    (workdir / "catalog.footers.sqlite").write_bytes(b"not a database, " * 1000)
+    recipe = write_recipe(workdir / "r.yml", {"paths": [str(workdir / "lake")]},
+                          sink=lite_sink(workdir / "catalog.db"))
+    result = ingest(str(recipe), "--json")
+    assert result.exit_code == 0, result.output
+    assert "Footer cache unusable" in result.stdout
+    assert sorted(footer_reads) == sorted(files)
