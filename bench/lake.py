@@ -167,7 +167,7 @@ def _forget(cache: Path) -> None:
 def bench_size(size: str, repeat: int, incremental: bool) -> dict[str, object]:
     tables, files = SIZES[size]
     lake = generate(WORK / f"lake-{size}", tables, files)
-    runs = WORK / "runs"
+    runs = WORK / "runs-lake"
     runs.mkdir(parents=True, exist_ok=True)
     cs_out, dh_out = runs / f"cs-{size}.json", runs / f"dh-{size}.json"
     cs = _write(runs / f"cs-{size}.yml", catalog_sync_recipe(lake, cs_out, None))
