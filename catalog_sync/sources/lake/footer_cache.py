@@ -89,14 +89,13 @@ def dec_value(value: Any) -> Any:
 
 
 def _stats_json(stats: dict[str, ColumnStats]) -> str | None:
+    # JSON's own types are written by json's C encoder; only the others (dates, decimals,
+    # bytes: pyarrow statistics are scalars, never lists) go through `enc_value`.
+    plain = {name: [s.null_count, s.min_value, s.max_value] for name, s in stats.items()}
     try:
-        encoded = {
-            name: [s.null_count, enc_value(s.min_value), enc_value(s.max_value)]
-            for name, s in stats.items()
-        }
+        return json.dumps(plain, separators=(",", ":"), default=enc_value)
     except Unencodable:
         return None
-    return json.dumps(encoded, separators=(",", ":"))
 
 
 def _schema(schema_bytes: bytes, schemas: dict[bytes, pa.Schema]) -> pa.Schema:
