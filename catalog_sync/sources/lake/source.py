@@ -55,8 +55,6 @@ class LakeSourceReport(AssetSourceReport):
     scan_seconds: float = 0.0
 
 
-
-
 @dataclass(slots=True)
 class _Job:
     """A table folder and what the cache knows of it: per file its cache row when unchanged
