@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +158,21 @@ def run_recipe(
         catalog.parent.mkdir(parents=True, exist_ok=True)
     lock = lock_path(catalog, recipe["pipeline_name"], settings.catalog.parent / "locks")
     with run_lock(lock, wait_seconds=wait_seconds):
-        return _run_locked(path, recipe)
+        result = _run_locked(path, recipe)
+        if catalog is not None:
+            checkpoint_catalog(catalog)
+        return result
+
+
+def checkpoint_catalog(catalog: Path) -> None:
+    """Fold the write-ahead log into the catalog file, so the file alone is the whole catalog."""
+    if not catalog.is_file():
+        return
+    try:
+        with closing(sqlite3.connect(catalog, timeout=10)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error as err:  # a reader mid-snapshot: the next run checkpoints instead
+        logger.warning("catalog checkpoint of %s postponed: %s", catalog, err)
 
 
 def _run_locked(path: Path, recipe: dict[str, Any]) -> RecipeResult:
