@@ -46,7 +46,8 @@ def assets(
         return
     table = Table(show_edge=False)
     for column in ("name", "platform", "type", "tags", "rows", "files"):
-        table.add_column(column)
+        # Names are long paths or URNs: fold them rather than cut them off.
+        table.add_column(column, overflow="fold", min_width=4)
     for e in entries:
         table.add_row(
             e.name, e.platform, ", ".join(e.subtypes), ", ".join(e.tags),

@@ -19,11 +19,11 @@ from catalog_sync.settings import get_settings
 def _print_report(report: RunReport) -> None:
     data = report.as_dict()
     table = Table(title="catalog-sync ingest", show_edge=False)
-    for column in ("recipe", "source", "datasets", "files", "rows", "bytes", "warnings",
-                   "failures", "seconds"):
-        table.add_column(column, justify="left" if column in ("recipe", "source") else "right")
+    table.add_column("recipe (source)", overflow="fold")
+    for column in ("datasets", "files", "rows", "bytes", "warn", "fail", "secs"):
+        table.add_column(column, justify="right", no_wrap=True)
     for r in data["recipes"]:
-        table.add_row(r["recipe"], r["source"], str(r["datasets"]), str(r["files"]),
+        table.add_row(f"{r['recipe']} ({r['source']})", str(r["datasets"]), str(r["files"]),
                       str(r["rows"]), str(r["bytes"]), str(r["warnings"]), str(r["failures"]),
                       f"{r['seconds']:.2f}")
     console.print(table)
