@@ -14,6 +14,7 @@ from datahub.configuration.source_common import EnvConfigMixin, PlatformInstance
 from datahub.ingestion.api.common import PipelineContext
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.ingestion.source.state.stale_entity_removal_handler import (
+    StaleEntityRemovalHandler,
     StaleEntityRemovalSourceReport,
     StatefulStaleMetadataRemovalConfig,
 )
@@ -21,6 +22,7 @@ from datahub.ingestion.source.state.stateful_ingestion_base import (
     StatefulIngestionConfigBase,
     StatefulIngestionSourceBase,
 )
+from datahub.ingestion.workunit_processors import AutoStaleEntityRemovalProcessor
 from pydantic import Field, field_validator
 
 from catalog_sync.catalog.existing_tags import existing_tags_reader
@@ -68,6 +70,7 @@ class AssetSourceReport(StaleEntityRemovalSourceReport):
 
     datasets: int = 0
     containers: int = 0
+    kept_unread: int = 0  # assets that exist but could not be read: kept, not re-emitted
     tags_applied: dict[str, int] = field(default_factory=dict)
 
 
@@ -75,6 +78,14 @@ def _tag_policy(config: AssetSourceConfig) -> tuple[TagSet, list[TagRule]]:
     """The tags/ folder plus the recipe's own rules; bad rules raise TagRulesError."""
     tags_dir = Path(config.tags_dir) if config.tags_dir else get_settings().tags_dir
     return load_tag_set(tags_dir), parse_inline_rules(config.tag_rules, "recipe tag_rules")
+
+
+def _last_urns(handler: StaleEntityRemovalHandler) -> frozenset[str]:
+    """The URNs the last committed state holds (empty when stale removal is off)."""
+    if not handler.is_checkpointing_enabled():
+        return frozenset()
+    last = handler.state_provider.get_last_checkpoint(handler.job_id, handler.state_type_class)
+    return frozenset(last.state.urns) if last is not None else frozenset()
 
 
 class AssetSource(StatefulIngestionSourceBase):
@@ -88,6 +99,7 @@ class AssetSource(StatefulIngestionSourceBase):
         self.config = config
         self.tag_set, self.extra_rules = _tag_policy(config)
         self._existing_tags = existing_tags_reader(ctx)
+        self._stale_handlers: list[tuple[StaleEntityRemovalHandler, frozenset[str]]] = []
 
     @classmethod
     def check_config(cls, config: AssetSourceConfig) -> None:
@@ -103,8 +115,35 @@ class AssetSource(StatefulIngestionSourceBase):
         return self.report
 
     def get_workunit_processors(self) -> list[Processor | None]:
+        processors = super().get_workunit_processors()
+        # DataHub's stale-removal processor records each URN emitted; `keep` adds to the same
+        # state. Built before `get_workunits_internal` runs, so known by the time `assets()` is.
+        self._stale_handlers = [
+            (owner.handler, _last_urns(owner.handler))
+            for owner in (getattr(p, "__self__", None) for p in processors)
+            if isinstance(owner, AutoStaleEntityRemovalProcessor)
+        ]
         # The URN journal that makes stale removal survive a killed run (catalog_sync.sync.state).
-        return [*super().get_workunit_processors(), write_ahead(self.state_provider)]
+        return [*processors, write_ahead(self.state_provider)]
+
+    def keep(self, urn: str) -> None:
+        """`urn` still exists but could not be read this run (a revoked grant, an unreadable
+        folder): it stays in the stale-removal state, so it is not soft-deleted, and nothing is
+        emitted for it, so its catalog entry stays exactly as the last read left it. A URN the
+        last state lacks is not added: it was never catalogued, so there is nothing to keep."""
+        for handler, last_urns in self._stale_handlers:
+            if urn in last_urns:
+                handler.add_entity_to_state("", urn)
+
+    def keep_asset(self, asset: Asset) -> None:
+        """`keep` a dataset and its container chain (a schema whose every table is unreadable
+        still exists)."""
+        keyed = {"platform": asset.platform, "instance": asset.instance, "env": asset.env}
+        for ref in asset.containers:
+            self.keep(container_key(ref, **keyed).as_urn())
+        if not asset.containers_only:
+            self.keep(dataset_urn(asset))
+        self.report.kept_unread += 1
 
     def _decide(self, facts: dict[str, str], what: str) -> dict[str, str] | None:
         decision = decide_tags(facts, self.tag_set, self.config.tags, self.extra_rules)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from catalog_sync.catalog.lite_reader import read_entries
 from tests.support.postgres import free_port, scratch_database
-from tests.sync.conftest import Ingest
+from tests.sync.conftest import Ingest, export
 
 RECIPE = "recipes/inference.yml"
 PASSWORD = "Pa55-never-in-reports"  # trust auth ignores it; it must still never leak
@@ -63,6 +63,19 @@ def second_db(pg_admin_url: str) -> Iterator[str]:
     with scratch_database(pg_admin_url, f"cs_sync_{uuid.uuid4().hex[:10]}") as url:
         _sql(url, "CREATE TABLE readings (at timestamptz, value float8)")
         yield url
+
+
+@pytest.fixture
+def reader(shop: str, pg_admin_url: str) -> Iterator[str]:
+    """A login role with a password that may read every table of `shop`; its name."""
+    role = f"cs_reader_{uuid.uuid4().hex[:8]}"
+    _sql(pg_admin_url, f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'")
+    _sql(shop, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    try:
+        yield role
+    finally:
+        _sql(shop, f"DROP OWNED BY {role}")
+        _sql(pg_admin_url, f"DROP ROLE IF EXISTS {role}")
 
 
 @pytest.fixture
@@ -139,3 +152,56 @@ def test_binding_gone_soft_deletes_its_assets(
     }
     assert meters in removed_containers  # the database container went with its binding
     assert gone.report["soft_deleted"] == 3  # dataset, schema and database containers
+
+
+def test_revoked_grant_keeps_the_table_and_a_drop_still_removes_it(
+    workdir: Path, shop: str, reader: str, bindings: Path, ingest: Ingest
+) -> None:
+    db = sa.make_url(shop).database
+    _bind(bindings, "shop", shop, username=reader)
+    assert ingest(RECIPE).exit_code == 0
+    catalogued = export(workdir / "catalog.db")
+
+    _sql(shop, f"REVOKE SELECT ON payments FROM {reader}")
+    revoked = ingest(RECIPE)
+    assert revoked.exit_code == 0, revoked.output
+    assert revoked.report["soft_deleted"] == 0
+    warnings = [w for w in revoked.report["warnings"] if w["title"] == "Table not readable"]
+    assert len(warnings) == 1 and f"{db}.public.payments" in warnings[0]["context"]
+    assert reader in warnings[0]["message"]
+    assert PASSWORD not in json.dumps(revoked.report) and PASSWORD not in revoked.output
+    assert not any(_tables(workdir).values())  # payments still live
+    payments = [row for row in catalogued if f"{db}.public.payments" in row[0]]
+    assert payments  # its aspects, as the readable run left them
+    assert [row for row in export(workdir / "catalog.db") if row[0] == payments[0][0]] == payments
+    assert export(workdir / "catalog.db") == catalogued  # nothing else changed either
+
+    _sql(shop, "DROP TABLE payments")
+    dropped = ingest(RECIPE)
+    assert dropped.exit_code == 0, dropped.output
+    assert dropped.report["soft_deleted"] == 1
+    assert _tables(workdir) == {
+        f"{db}.public.customers": False, f"{db}.public.orders": False,
+        f"{db}.public.payments": True,
+    }
+
+
+def test_unreadable_schema_keeps_its_container(
+    workdir: Path, shop: str, reader: str, bindings: Path, ingest: Ingest
+) -> None:
+    """Every table of a schema unreadable: the schema container is not removed either."""
+    _sql(shop, "CREATE SCHEMA vault", "CREATE TABLE vault.secrets (id int)",
+         f"GRANT USAGE ON SCHEMA vault TO {reader}",
+         f"GRANT SELECT ON vault.secrets TO {reader}")
+    _bind(bindings, "shop", shop, username=reader)
+    assert ingest(RECIPE).exit_code == 0
+    catalogued = export(workdir / "catalog.db")
+
+    _sql(shop, f"REVOKE SELECT ON vault.secrets FROM {reader}")
+    revoked = ingest(RECIPE)
+    assert revoked.exit_code == 0, revoked.output
+    assert revoked.report["soft_deleted"] == 0
+    assert export(workdir / "catalog.db") == catalogued
+    removed = [e.name for e in read_entries(workdir / "catalog.db", include_removed=True)
+               if e.removed]
+    assert removed == []

@@ -155,20 +155,24 @@ class DatabaseSource(AssetSource):
             rel = table.relation
             if not self._wanted(rel.schema_name, rel.table_name, rel.kind):
                 continue
-            where = f"{scope.database}.{rel.schema_name}.{rel.table_name}"
-            if not rel.readable:
-                self.report.tables_skipped += 1
-                self.report.warning(
-                    title="Table not readable",
-                    message=f"skipped: user {scope.server.username!r} may not read it",
-                    context=f"{scope.target.label}: {where}",
-                )
-                continue
             schema_ref = schema_refs.get(rel.schema_name)
             if schema_ref is None:
                 schema_ref = scope.schema_container(rel.schema_name, rel.schema_comment)
                 schema_refs[rel.schema_name] = schema_ref
-            yield table_asset(scope, table, database_ref, schema_ref)
+            asset = table_asset(scope, table, database_ref, schema_ref)
+            if not rel.readable:
+                # A revoked grant is not a dropped table: keep its entry as last catalogued.
+                self.keep_asset(asset)
+                self.report.tables_skipped += 1
+                where = f"{scope.database}.{rel.schema_name}.{rel.table_name}"
+                self.report.warning(
+                    title="Table not readable",
+                    message=f"skipped, catalog entry kept: user {scope.server.username!r} "
+                    "may not read it",
+                    context=f"{scope.target.label}: {where}",
+                )
+                continue
+            yield asset
 
     def _wanted(self, schema: str, table: str, kind: str) -> bool:
         if kind in ("v", "m") and not self.config.include_views:
