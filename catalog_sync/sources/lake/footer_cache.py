@@ -38,6 +38,7 @@ SELECT uri, size, mtime_ns, rows, row_groups, codecs, schema, stats
 FROM footers WHERE uri >= ? AND uri < ?"""
 UPSERT = "INSERT OR REPLACE INTO footers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 TOUCH = "UPDATE footers SET seen = ? WHERE uri = ?"
+TOUCH_PREFIX = "UPDATE footers SET seen = ? WHERE uri >= ? AND uri < ?"
 PRUNE_PREFIX = "DELETE FROM footers WHERE uri >= ? AND uri < ? AND seen < ?"
 # A table's finished rollup, valid while the digest of its file list matches (see table_memo).
 CREATE_MEMOS = """
@@ -192,17 +193,22 @@ class FooterCache:
 
     def save(self, fresh: list[tuple[str, Encoded]], unchanged: list[str],
              table: tuple[str, str, str | None]) -> None:
-        """Store newly read footers, mark cache hits as seen by this run, and store or keep the
-        table's memo (`(uri, digest, rollup JSON or None to keep the stored one)`): one commit."""
+        """Store newly read footers, mark cache hits as seen by this run, and store the table's
+        memo (`(uri, digest, rollup JSON)`; None: not memoised, the stale one is pruned)."""
         uri, digest, rollup = table
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany(UPSERT, [(u, *row, self.stamp) for u, row in fresh])
             self._db.executemany(TOUCH, [(self.stamp, u) for u in unchanged])
-            if rollup is None:
-                self._db.execute(TOUCH_MEMO, (self.stamp, uri))
-            else:
+            if rollup is not None:
                 self._db.execute(UPSERT_MEMO, (uri, digest, rollup, self.stamp))
+
+    def keep_table(self, table_uri: str) -> None:
+        """A table reused whole from its memo: its memo and every file row under it stay."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(TOUCH_PREFIX, (self.stamp, *_prefix_range(table_uri)))
+            self._db.execute(TOUCH_MEMO, (self.stamp, table_uri))
 
     def prune(self, root_prefix: str) -> int:
         """Forget files and tables under a root that this run's complete scan did not see."""

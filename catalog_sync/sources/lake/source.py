@@ -223,8 +223,7 @@ class LakeSource(AssetSource):
         folder, table_uri = job.folder, job.folder.root.uri_of(job.folder.path)
         if job.memo is not None and cache is not None:
             self.report.footers_cached += len(folder.files)
-            unchanged = [folder.root.uri_of(info.path) for info in folder.files]
-            cache.save([], unchanged, (table_uri, job.digest, None))
+            cache.keep_table(table_uri)
             return job.memo
         rollup = TableRollup()
         fresh: list[tuple[str, Encoded]] = []

@@ -200,9 +200,11 @@ def test_an_unchanged_table_is_not_folded_again(
     monkeypatch.setattr(TableRollup, "add", lambda self, *a: folds.append(1) or real_add(self, *a))
     assert _catalog_run(workdir, "catalog.db") == first
     assert folds == [] and footer_reads != []  # footers read once (first run), never folded again
-    write_parquet(workdir / "lake", "flat/part-9.parquet", _rich(900))
+    footer_reads.clear()
+    new = write_parquet(workdir / "lake", "flat/part-9.parquet", _rich(900))
     _catalog_run(workdir, "catalog.db")
     assert len(folds) == 4  # only the changed table: its three cached files and the new one
+    assert footer_reads == [new]  # the memoised run kept the other files' rows
 
 
 def test_an_unusable_cache_is_a_warning_and_every_footer_is_read(
