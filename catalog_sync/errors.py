@@ -52,13 +52,13 @@ class CatalogUnavailableError(CatalogSyncError):
 
 
 class RunLockedError(CatalogSyncError):
-    """Another ingestion holds the catalog's (or pipeline's) run lock."""
+    """Another ingestion or tag edit holds the catalog's (or pipeline's) run lock."""
 
     def __init__(self, lock: str, holder: str, waited: float) -> None:
         after = f" after waiting {waited:g}s" if waited else ""
         super().__init__(
-            f"another catalog-sync ingest is running ({holder}, lock {lock}); refusing to start"
-            f"{after} — retry later or pass --wait SECONDS"
+            f"the catalog is in use by another catalog-sync command ({holder}, lock {lock}); "
+            f"refusing to start{after} — retry later or pass --wait SECONDS"
         )
         self.lock = lock
         self.holder = holder

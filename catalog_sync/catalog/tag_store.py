@@ -2,6 +2,8 @@
 
 Writes are always the full `globalTags` aspect (the datahub-lite sink drops PATCH proposals), built
 from what the catalog holds right now, so associations nobody asked to change stay as they are.
+An edit of the embedded catalog reads and writes under the catalog's run lock (the one ingestion
+holds), so a run never overwrites it half-way, and ends with a WAL checkpoint like a run does.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,7 +28,9 @@ from catalog_sync.catalog.lite_reader import connect_readonly, read_entries
 from catalog_sync.emit.tags import is_automated, tag_name
 from catalog_sync.errors import CatalogSyncError, CatalogUnavailableError
 from catalog_sync.ingest.recipe import lite_sink
+from catalog_sync.ingest.run import checkpoint_catalog
 from catalog_sync.settings import Settings
+from catalog_sync.sync.lock import lock_path, run_lock
 from catalog_sync.tagging.plan import TaggedEntity
 
 ENTITY_TYPES = ("dataset", "container")
@@ -76,6 +80,10 @@ class TagStore(Protocol):
 
     def write(self, aspects: Mapping[str, GlobalTagsClass]) -> None: ...
 
+    def editing(self, command: str, wait_seconds: float = 0.0) -> AbstractContextManager[None]:
+        """Hold the catalog for one read-modify-write edit (refuse or wait if a run holds it)."""
+        ...
+
 
 class LiteTagStore:
     """The embedded DataHub Lite (SQLite) file; writes go through DataHub Lite itself."""
@@ -109,6 +117,13 @@ class LiteTagStore:
                 lite.write(MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect))
         finally:
             lite.close()
+            checkpoint_catalog(self.path)
+
+    @contextmanager
+    def editing(self, command: str, wait_seconds: float = 0.0) -> Iterator[None]:
+        lock = lock_path(self.path, "", self.path.parent)  # per catalog: the name is unused
+        with run_lock(lock, wait_seconds=wait_seconds, command=command):
+            yield
 
 
 @contextmanager
@@ -158,6 +173,10 @@ class GmsTagStore:
         with _reaching(self.location):
             for urn, aspect in aspects.items():
                 self.graph.emit_mcp(MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect))
+
+    def editing(self, command: str, wait_seconds: float = 0.0) -> AbstractContextManager[None]:
+        """No lock: GMS runs lock per pipeline on their own host only, so none to share."""
+        return nullcontext()
 
 
 def open_tag_store(settings: Settings) -> TagStore:

@@ -22,6 +22,14 @@ app = typer.Typer(
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+# Edits take the catalog's run lock, like `catalog-sync ingest` (catalog_sync.sync.lock).
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait", min=0, metavar="SECONDS",
+        help="Wait this long for an ingestion or edit holding the catalog lock (default: refuse).",
+    ),
+]
 
 
 def _policy() -> tuple[TagSet, TagStore]:
@@ -96,14 +104,15 @@ def plan(json_output: JsonFlag = False) -> None:
 
 
 @app.command("apply")
-def apply(json_output: JsonFlag = False) -> None:
+def apply(json_output: JsonFlag = False, wait: WaitOption = 0.0) -> None:
     """Write exactly the plan's changes; refuse everything if the rules conflict."""
     try:
         tag_set, store = _policy()
-        result = plan_changes(store.entities(), tag_set)
-        if result.conflicts:
-            _print_conflicts(result)
-        written = apply_plan(store, result)
+        with store.editing("catalog-sync tags apply", wait):
+            result = plan_changes(store.entities(), tag_set)
+            if result.conflicts:
+                _print_conflicts(result)
+            written = apply_plan(store, result)
     except CatalogSyncError as err:
         fail(err)
     if json_output:
@@ -122,11 +131,14 @@ def _report(edit: ManualEdit, verb: str) -> None:
 def add(
     urn: Annotated[str, typer.Argument(help="Dataset or container URN.")],
     tag: Annotated[str, typer.Argument(help="Tag name, e.g. training.")],
+    wait: WaitOption = 0.0,
 ) -> None:
     """Add a tag by hand; recorded as manual, so no rule change or re-ingestion removes it."""
     try:
         tag_set, store = _policy()
-        _report(add_manual_tag(store, tag_set, urn, tag), "added")
+        with store.editing("catalog-sync tags add", wait):
+            edit = add_manual_tag(store, tag_set, urn, tag)
+        _report(edit, "added")
     except CatalogSyncError as err:
         fail(err)
 
@@ -135,10 +147,13 @@ def add(
 def remove(
     urn: Annotated[str, typer.Argument(help="Dataset or container URN.")],
     tag: Annotated[str, typer.Argument(help="Tag name.")],
+    wait: WaitOption = 0.0,
 ) -> None:
     """Remove a tag from one asset, whoever added it."""
     try:
         store = open_tag_store(get_settings())
-        _report(remove_tag(store, urn, tag), "removed")
+        with store.editing("catalog-sync tags remove", wait):
+            edit = remove_tag(store, urn, tag)
+        _report(edit, "removed")
     except CatalogSyncError as err:
         fail(err)

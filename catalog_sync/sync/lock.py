@@ -1,4 +1,7 @@
-"""One ingestion at a time per catalog (or per pipeline for GMS): an fcntl lock file.
+"""One writer at a time per catalog (or per pipeline for GMS): an fcntl lock file.
+
+Ingestion and hand edits of tags (`catalog-sync tags add|remove|apply`) take the same lock on
+the embedded catalog, so an edit never interleaves with a run that would overwrite it.
 
 The kernel drops a `flock` when its process dies, SIGKILL included, so a crashed run never
 leaves a stale lock behind; the file itself stays and only records who held it last.
@@ -37,8 +40,11 @@ def _holder(handle: int) -> str:
 
 
 @contextmanager
-def run_lock(path: Path, *, wait_seconds: float = 0.0) -> Iterator[None]:
-    """Hold `path` exclusively for the block; wait up to `wait_seconds`, then refuse."""
+def run_lock(
+    path: Path, *, wait_seconds: float = 0.0, command: str = "catalog-sync ingest"
+) -> Iterator[None]:
+    """Hold `path` exclusively for the block; wait up to `wait_seconds`, then refuse. The file
+    names `command` and this pid, so whoever is refused learns who holds it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -57,7 +63,7 @@ def run_lock(path: Path, *, wait_seconds: float = 0.0) -> Iterator[None]:
                     raise RunLockedError(str(path), _holder(handle), wait_seconds) from err
                 time.sleep(_POLL_SECONDS)
         os.ftruncate(handle, 0)
-        os.write(handle, f"pid {os.getpid()}\n".encode())
+        os.write(handle, f"{command}, pid {os.getpid()}\n".encode())
         logger.debug("holding run lock %s", path)
         yield
     finally:

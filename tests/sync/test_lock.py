@@ -25,7 +25,7 @@ def test_second_run_refuses_while_the_catalog_is_locked(
     with run_lock(lock):
         refused = ingest(RECIPE)
     assert refused.exit_code == 1
-    assert "another catalog-sync ingest is running" in refused.output
+    assert "in use by another catalog-sync command (catalog-sync ingest, pid" in refused.output
     assert "--wait" in refused.output
     assert not (workdir / "catalog.db").exists()  # nothing was written
 
