@@ -135,6 +135,11 @@ class AssetSource(StatefulIngestionSourceBase):
             if urn in last_urns:
                 handler.add_entity_to_state("", urn)
 
+    def last_urns(self) -> frozenset[str]:
+        """What the last committed state holds: for a source to find what it can no longer
+        see (e.g. the tables under a folder it cannot list) and `keep` it."""
+        return frozenset().union(*(urns for _, urns in self._stale_handlers))
+
     def keep_asset(self, asset: Asset) -> None:
         """`keep` a dataset and its container chain (a schema whose every table is unreadable
         still exists)."""

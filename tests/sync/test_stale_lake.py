@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
 
+import pyarrow.fs as pafs
+import pytest
+
+from catalog_sync.sources.lake import scan
 from catalog_sync.sync.state import state_file
-from tests.sync.conftest import Ingest, removed_by_name
+from tests.sync.conftest import Ingest, export, removed_by_name
 
 RECIPE = "recipes/lake.yml"
 TAG_STATUS_SQL = (
@@ -143,3 +148,42 @@ def test_tags_are_never_removed_as_stale(workdir: Path, lake: Path, ingest: Inge
     with sqlite3.connect(workdir / "catalog.db") as conn:
         statuses = dict(conn.execute(TAG_STATUS_SQL).fetchall())
     assert not [urn for urn, status in statuses.items() if json.loads(status)["removed"]]
+
+
+def test_a_folder_that_cannot_be_listed_keeps_its_tables(
+    workdir: Path, lake: Path, ingest: Ingest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`crm/` (holding `customers`) made unreadable. Root reads any folder, so when the tests
+    run as root (CI) the listing call itself is made to fail for that one folder, as the real
+    call does for an unprivileged user."""
+    assert ingest(RECIPE).exit_code == 0
+    catalogued = export(workdir / "catalog.db")
+    crm = lake / "crm"
+    real_list = scan._list
+
+    def denied(filesystem: pafs.FileSystem, path: str, recursive: bool) -> list[pafs.FileInfo]:
+        if Path(path) == crm:
+            raise PermissionError(13, "Permission denied", path)
+        return real_list(filesystem, path, recursive)
+
+    if os.geteuid() == 0:
+        monkeypatch.setattr(scan, "_list", denied)
+    crm.chmod(0)
+    try:
+        unlisted = ingest(RECIPE)
+    finally:
+        crm.chmod(0o755)
+        monkeypatch.setattr(scan, "_list", real_list)
+    assert unlisted.exit_code == 0, unlisted.output
+    assert unlisted.report["soft_deleted"] == 0
+    warnings = [w for w in unlisted.report["warnings"] if w["title"] == "Folder not listable"]
+    assert len(warnings) == 1 and warnings[0]["context"].endswith("/crm")
+    assert "1 catalogued tables under it kept" in warnings[0]["message"]
+    assert removed_by_name(workdir / "catalog.db") == ALL_LIVE
+    assert export(workdir / "catalog.db") == catalogued  # customers and crm/ as they were
+
+    shutil.rmtree(crm)  # now really gone
+    gone = ingest(RECIPE)
+    assert gone.exit_code == 0, gone.output
+    assert gone.report["soft_deleted"] == 2  # customers and the crm folder
+    assert removed_by_name(workdir / "catalog.db") == ALL_LIVE | {"customers": True}

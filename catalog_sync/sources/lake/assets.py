@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 import pyarrow.types as pat
+from datahub.metadata.urns import DatasetUrn
 
 from catalog_sync.model import Asset, ContainerRef, Field, FieldKind, FieldStats, Profile
 from catalog_sync.sources.lake.arrow_fields import arrow_fields
+from catalog_sync.sources.lake.fs import LakeRoot
 from catalog_sync.sources.lake.rollup import TableRollup
 from catalog_sync.sources.lake.scan import TableFolder
 
@@ -161,7 +164,7 @@ def table_asset(folder: TableFolder, rollup: TableRollup, *, env: str, instance:
         facts["bucket"] = root.bucket
     return Asset(
         platform=root.platform,
-        name=folder.path.lstrip("/") if root.bucket else folder.path,
+        name=_dataset_name(root, folder.path),
         subtype="Table",
         env=env,
         instance=instance,
@@ -173,3 +176,35 @@ def table_asset(folder: TableFolder, rollup: TableRollup, *, env: str, instance:
         profile=_profile(rollup, len(top_level), timestamp_ms) if profile else None,
         facts=facts,
     )
+
+
+def _dataset_name(root: LakeRoot, path: str) -> str:
+    return path.lstrip("/") if root.bucket else path
+
+
+def catalogued_under(
+    root: LakeRoot, folder_path: str, urns: Iterable[str], *, env: str, instance: str | None
+) -> list[Asset]:
+    """The tables among `urns` that lie under `folder_path` (or are that folder), as bare assets
+    (name and folder chain, nothing read): what a folder that cannot be listed still holds."""
+    prefix = _dataset_name(root, folder_path)
+    own = f"{instance}." if instance else ""
+    found = []
+    for urn in urns:
+        if not urn.startswith("urn:li:dataset:"):
+            continue
+        parsed = DatasetUrn.from_string(urn)
+        name = parsed.name
+        if (
+            parsed.get_data_platform_urn().platform_name != root.platform
+            or parsed.env.upper() != env.upper()
+            or not name.startswith(own)
+        ):
+            continue
+        name = name[len(own):]
+        if name != prefix and not name.startswith(f"{prefix}/"):
+            continue
+        table = TableFolder(root, folder_path + name[len(prefix):], "", [])
+        found.append(Asset(platform=root.platform, name=name, subtype="Table", env=env,
+                           instance=instance, containers=_containers(table)))
+    return found

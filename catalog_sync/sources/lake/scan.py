@@ -2,13 +2,14 @@
 
 A folder is a table when it holds data files directly (see `looks_like_data`) or has hive
 partition folders (`key=value/`); everything beneath a table folder belongs to it. Names
-starting with `.` or `_` (`_SUCCESS`, `.crc`) are bookkeeping and skipped.
+starting with `.` or `_` (`_SUCCESS`, `.crc`) are bookkeeping and skipped. A folder that cannot
+be listed is handed to `unlisted` (when given) and the walk goes on with the rest.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pyarrow.fs as pafs
@@ -69,15 +70,28 @@ def _table_files(filesystem: pafs.FileSystem, path: str) -> list[pafs.FileInfo]:
     )
 
 
+Unlisted = Callable[[str, OSError], None]
+
+
 def find_tables(
-    root: LakeRoot, include: Sequence[str] = ("*",), exclude: Sequence[str] = ()
+    root: LakeRoot,
+    include: Sequence[str] = ("*",),
+    exclude: Sequence[str] = (),
+    unlisted: Unlisted | None = None,
 ) -> Iterator[TableFolder]:
-    """Table folders under `root`, depth first in name order."""
+    """Table folders under `root`, depth first in name order. A listing error raises, or goes
+    to `unlisted(folder path, error)` and that folder is skipped."""
     filesystem = root.filesystem
     stack = [root.path]
     while stack:
         folder = stack.pop()
-        listed = _list(filesystem, folder, recursive=False)
+        try:
+            listed = _list(filesystem, folder, recursive=False)
+        except OSError as err:
+            if unlisted is None:
+                raise
+            unlisted(folder, err)
+            continue
         children = [c for c in listed if not is_hidden(c.base_name)]
         has_files = any(
             c.type == pafs.FileType.File and looks_like_data(c.base_name) for c in children
@@ -86,6 +100,13 @@ def find_tables(
         if has_files or any("=" in d.rsplit("/", 1)[-1] for d in dirs):
             relative = folder[len(root.path) + 1 :] or folder.rsplit("/", 1)[-1]
             if _selected(relative, include, exclude):
-                yield TableFolder(root, folder, relative, _table_files(filesystem, folder))
+                try:
+                    files = _table_files(filesystem, folder)
+                except OSError as err:
+                    if unlisted is None:
+                        raise
+                    unlisted(folder, err)
+                    continue
+                yield TableFolder(root, folder, relative, files)
             continue
         stack.extend(reversed(dirs))

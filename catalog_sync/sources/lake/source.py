@@ -7,6 +7,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from catalog_sync.errors import BadInputError
 from catalog_sync.model import Asset
 from catalog_sync.settings import get_settings
 from catalog_sync.sources.base import AssetSource, AssetSourceConfig, AssetSourceReport
-from catalog_sync.sources.lake.assets import table_asset
+from catalog_sync.sources.lake.assets import catalogued_under, table_asset
 from catalog_sync.sources.lake.config import LakeSourceConfig
 from catalog_sync.sources.lake.footer_cache import (
     Encoded,
@@ -112,9 +113,24 @@ class LakeSource(AssetSource):
 
     def _tables(self) -> Iterator[TableFolder]:
         for root in self.roots:
-            for folder in find_tables(root, self.config.include, self.config.exclude):
+            unlisted = partial(self._unlisted, root)
+            for folder in find_tables(root, self.config.include, self.config.exclude, unlisted):
                 progress.discovered("files", len(folder.files))
                 yield folder
+
+    def _unlisted(self, root: LakeRoot, path: str, err: OSError) -> None:
+        """A folder that cannot be listed is not a deleted one: the tables catalogued under it
+        stay as they are (kept in the stale-removal state, nothing re-emitted)."""
+        tables = catalogued_under(root, path, self.last_urns(), env=self.config.env,
+                                  instance=self.config.platform_instance)
+        for asset in tables:
+            self.keep_asset(asset)
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        self.report.warning(
+            title="Folder not listable",
+            message=f"skipped, {len(tables)} catalogued tables under it kept: {reason}",
+            context=root.uri_of(path),
+        )
 
     def _footer_cache(self) -> FooterCache | None:
         """The cache file: configured, else beside the catalog or file sink this run writes.
