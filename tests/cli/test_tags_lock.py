@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typer.testing import CliRunner
 from catalog_sync.catalog.tag_store import LiteTagStore
 from catalog_sync.cli.main import app
 from catalog_sync.sync.lock import lock_path, run_lock
+from tests.support.locks import held_for
 
 runner = CliRunner()
 ALL_ROWS_SQL = "SELECT * FROM metadata_aspect_v2 ORDER BY urn, aspect_name, version"
@@ -62,19 +62,9 @@ def test_tags_add_refuses_while_a_run_holds_the_catalog_and_waits_with_wait(
         assert _run("tags", "apply").exit_code == 1
     assert _rows(catalog) == before  # nothing written while locked
 
-    held = threading.Event()
-
-    def hold() -> None:
-        with run_lock(lock):
-            held.set()
-            time.sleep(1.0)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    held.wait(5)
-    started = time.monotonic()
-    waited = _run("tags", "add", customers, "training", "--wait", "30")
-    holder.join()
+    with held_for(lock, 1.0):
+        started = time.monotonic()
+        waited = _run("tags", "add", customers, "training", "--wait", "30")
     assert waited.exit_code == 0, waited.output
     assert time.monotonic() - started >= 0.5
     assert "urn:li:tag:training" in _tags(catalog, customers)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from catalog_sync.errors import CatalogSyncError, RunLockedError
 from catalog_sync.sync.lock import lock_path, run_lock
+from tests.support.locks import held_for
 from tests.sync.conftest import CLI, Ingest, removed_by_name, write_tables
 
 RECIPE = "recipes/lake.yml"
@@ -35,20 +35,9 @@ def test_second_run_refuses_while_the_catalog_is_locked(
 def test_second_run_waits_for_the_first_with_wait(
     workdir: Path, lake: Path, ingest: Ingest
 ) -> None:
-    lock = workdir / "catalog.db.lock"
-    held = threading.Event()
-
-    def hold() -> None:
-        with run_lock(lock):
-            held.set()
-            time.sleep(1.0)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    held.wait(5)
-    started = time.monotonic()
-    waited = ingest(RECIPE, "--wait", "30")
-    holder.join()
+    with held_for(workdir / "catalog.db.lock", 1.0):
+        started = time.monotonic()
+        waited = ingest(RECIPE, "--wait", "30")
     assert waited.exit_code == 0, waited.output
     assert time.monotonic() - started >= 0.5
     assert set(removed_by_name(workdir / "catalog.db")) == {

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from catalog_sync.catalog.lite_reader import read_entries
 from tests.support.postgres import free_port, scratch_database
-from tests.sync.conftest import Ingest, export
+from tests.sync.conftest import Ingest, Run, export
 
 RECIPE = "recipes/inference.yml"
 PASSWORD = "Pa55-never-in-reports"  # trust auth ignores it; it must still never leak
@@ -92,14 +92,10 @@ def _first_run_over_both(bindings: Path, shop: str, meters: str, ingest: Ingest)
     assert ingest(RECIPE).exit_code == 0
 
 
-def test_dropped_table_is_soft_deleted_and_restored_when_recreated(
-    workdir: Path, shop: str, bindings: Path, ingest: Ingest
-) -> None:
+def _drop_payments(workdir: Path, shop: str, ingest: Ingest) -> None:
+    """DROP `payments`, ingest: exactly it is soft-deleted."""
     db = sa.make_url(shop).database
-    _bind(bindings, "shop", shop)
-    assert ingest(RECIPE).exit_code == 0
     _sql(shop, "DROP TABLE payments")
-
     dropped = ingest(RECIPE)
     assert dropped.exit_code == 0, dropped.output
     assert dropped.report["soft_deleted"] == 1
@@ -107,6 +103,14 @@ def test_dropped_table_is_soft_deleted_and_restored_when_recreated(
         f"{db}.public.customers": False, f"{db}.public.orders": False,
         f"{db}.public.payments": True,
     }
+
+
+def test_dropped_table_is_soft_deleted_and_restored_when_recreated(
+    workdir: Path, shop: str, bindings: Path, ingest: Ingest
+) -> None:
+    _bind(bindings, "shop", shop)
+    assert ingest(RECIPE).exit_code == 0
+    _drop_payments(workdir, shop, ingest)
 
     _sql(shop, "CREATE TABLE payments (id int, amount numeric)")
     back = ingest(RECIPE)
@@ -154,36 +158,37 @@ def test_binding_gone_soft_deletes_its_assets(
     assert gone.report["soft_deleted"] == 3  # dataset, schema and database containers
 
 
+def _revoke_between_runs(
+    workdir: Path, shop: str, reader: str, bindings: Path, ingest: Ingest, table: str
+) -> Run:
+    """Catalog `shop` as `reader`, revoke its grant on `table`, ingest again: the second run
+    succeeds, removes nothing and leaves every aspect as the first run wrote it."""
+    _bind(bindings, "shop", shop, username=reader)
+    assert ingest(RECIPE).exit_code == 0
+    catalogued = export(workdir / "catalog.db")
+    assert any(f".{table}," in urn for urn, _, _ in catalogued)
+
+    _sql(shop, f"REVOKE SELECT ON {table} FROM {reader}")
+    revoked = ingest(RECIPE)
+    assert revoked.exit_code == 0, revoked.output
+    assert revoked.report["soft_deleted"] == 0
+    assert export(workdir / "catalog.db") == catalogued  # the table's aspects included
+    assert [e.name for e in read_entries(workdir / "catalog.db", include_removed=True)
+            if e.removed] == []
+    return revoked
+
+
 def test_revoked_grant_keeps_the_table_and_a_drop_still_removes_it(
     workdir: Path, shop: str, reader: str, bindings: Path, ingest: Ingest
 ) -> None:
     db = sa.make_url(shop).database
-    _bind(bindings, "shop", shop, username=reader)
-    assert ingest(RECIPE).exit_code == 0
-    catalogued = export(workdir / "catalog.db")
-
-    _sql(shop, f"REVOKE SELECT ON payments FROM {reader}")
-    revoked = ingest(RECIPE)
-    assert revoked.exit_code == 0, revoked.output
-    assert revoked.report["soft_deleted"] == 0
+    revoked = _revoke_between_runs(workdir, shop, reader, bindings, ingest, "payments")
     warnings = [w for w in revoked.report["warnings"] if w["title"] == "Table not readable"]
     assert len(warnings) == 1 and f"{db}.public.payments" in warnings[0]["context"]
     assert reader in warnings[0]["message"]
     assert PASSWORD not in json.dumps(revoked.report) and PASSWORD not in revoked.output
-    assert not any(_tables(workdir).values())  # payments still live
-    payments = [row for row in catalogued if f"{db}.public.payments" in row[0]]
-    assert payments  # its aspects, as the readable run left them
-    assert [row for row in export(workdir / "catalog.db") if row[0] == payments[0][0]] == payments
-    assert export(workdir / "catalog.db") == catalogued  # nothing else changed either
 
-    _sql(shop, "DROP TABLE payments")
-    dropped = ingest(RECIPE)
-    assert dropped.exit_code == 0, dropped.output
-    assert dropped.report["soft_deleted"] == 1
-    assert _tables(workdir) == {
-        f"{db}.public.customers": False, f"{db}.public.orders": False,
-        f"{db}.public.payments": True,
-    }
+    _drop_payments(workdir, shop, ingest)
 
 
 def test_unreadable_schema_keeps_its_container(
@@ -193,15 +198,5 @@ def test_unreadable_schema_keeps_its_container(
     _sql(shop, "CREATE SCHEMA vault", "CREATE TABLE vault.secrets (id int)",
          f"GRANT USAGE ON SCHEMA vault TO {reader}",
          f"GRANT SELECT ON vault.secrets TO {reader}")
-    _bind(bindings, "shop", shop, username=reader)
-    assert ingest(RECIPE).exit_code == 0
-    catalogued = export(workdir / "catalog.db")
-
-    _sql(shop, f"REVOKE SELECT ON vault.secrets FROM {reader}")
-    revoked = ingest(RECIPE)
-    assert revoked.exit_code == 0, revoked.output
-    assert revoked.report["soft_deleted"] == 0
-    assert export(workdir / "catalog.db") == catalogued
-    removed = [e.name for e in read_entries(workdir / "catalog.db", include_removed=True)
-               if e.removed]
-    assert removed == []
+    revoked = _revoke_between_runs(workdir, shop, reader, bindings, ingest, "vault.secrets")
+    assert [w["title"] for w in revoked.report["warnings"]] == ["Table not readable"]
