@@ -32,6 +32,7 @@ from catalog_sync.emit.tags import tag_entity_workunits
 from catalog_sync.emit.views import sync_gms_views
 from catalog_sync.model import Asset
 from catalog_sync.settings import get_settings
+from catalog_sync.sources.processors import EXCLUDED_PROCESSORS, size_guard
 from catalog_sync.sync.state import Processor, write_ahead
 from catalog_sync.tagging import TagSet, decide_tags, load_tag_set
 from catalog_sync.tagging.definitions import TagRule, check_tag_name, parse_inline_rules
@@ -114,6 +115,10 @@ class AssetSource(StatefulIngestionSourceBase):
     def get_report(self) -> AssetSourceReport:
         return self.report
 
+    def get_excluded_workunit_processors(self) -> list[Any]:
+        # Provably no-ops for what catalog-sync emits, or replaced (catalog_sync.sources.processors).
+        return [*super().get_excluded_workunit_processors(), *EXCLUDED_PROCESSORS]
+
     def get_workunit_processors(self) -> list[Processor | None]:
         processors = super().get_workunit_processors()
         # DataHub's stale-removal processor records each URN emitted; `keep` adds to the same
@@ -124,7 +129,7 @@ class AssetSource(StatefulIngestionSourceBase):
             if isinstance(owner, AutoStaleEntityRemovalProcessor)
         ]
         # The URN journal that makes stale removal survive a killed run (catalog_sync.sync.state).
-        return [*processors, write_ahead(self.state_provider)]
+        return [*processors, size_guard(self), write_ahead(self.state_provider)]
 
     def keep(self, urn: str) -> None:
         """`urn` still exists but could not be read this run (a revoked grant, an unreadable
