@@ -23,9 +23,12 @@ from datahub.metadata.schema_classes import (
     DatasetFieldProfileClass,
     DatasetProfileClass,
     DatasetPropertiesClass,
+    DatasetSnapshotClass,
     DateTypeClass,
     ForeignKeyConstraintClass,
+    GlobalTagsClass,
     MapTypeClass,
+    MetadataChangeEventClass,
     NullTypeClass,
     NumberTypeClass,
     OtherSchemaClass,
@@ -62,6 +65,13 @@ _TYPE_CLASSES = {
     FieldKind.NULL: NullTypeClass,
     FieldKind.OTHER: NullTypeClass,
 }
+
+# The aspects a DatasetSnapshot accepts (DatasetAspect); the rest (subTypes, container, the
+# profile) stay proposals.
+_SNAPSHOT_ASPECTS = (
+    StatusClass, DatasetPropertiesClass, SchemaMetadataClass, GlobalTagsClass,
+    DataPlatformInstanceClass, ViewPropertiesClass, OwnershipClass,
+)
 
 
 def dataset_urn(asset: Asset) -> str:
@@ -196,5 +206,13 @@ def dataset_workunits(
     profile = _profile(asset)
     if profile is not None:
         aspects.append(profile)
+    # One MetadataChangeEvent for the aspects a DatasetSnapshot holds, as DataHub's SQL sources
+    # do: the pipeline validates and serialises one record instead of one per aspect.
+    snapshot = [a for a in aspects if isinstance(a, _SNAPSHOT_ASPECTS)]
+    mce = MetadataChangeEventClass(
+        proposedSnapshot=DatasetSnapshotClass(urn=urn, aspects=snapshot)  # type: ignore[arg-type]
+    )
+    yield MetadataWorkUnit(id=f"{urn}-snapshot", mce=mce)
     for aspect in aspects:
-        yield MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect).as_workunit()  # type: ignore[arg-type]
+        if not isinstance(aspect, _SNAPSHOT_ASPECTS):
+            yield MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect).as_workunit()  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ import pytest
 from catalog_sync.catalog.lite_reader import read_entries
 from catalog_sync.ingest.recipe import lite_sink
 from tests.support.lake import ingest_json, write_parquet, write_recipe
+from tests.support.sink_file import file_records
 
 DATAHUB = str(Path(sys.executable).parent / "datahub")
 
@@ -40,7 +41,7 @@ def test_file_sink_output_passes_datahub_check(workdir: Path, lake: Path) -> Non
     report = ingest_json(recipe)
     assert report["datasets"] == 2
     records = json.loads(out.read_text())
-    aspects = {r["aspectName"] for r in records}
+    aspects = {r["aspectName"] for r in file_records(out)}
     assert {"datasetProperties", "schemaMetadata", "datasetProfile", "globalTags", "subTypes",
             "status", "container", "containerProperties", "tagProperties",
             "dataPlatformInstance"} <= aspects

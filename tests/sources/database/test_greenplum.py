@@ -5,7 +5,6 @@ Greenplum's catalog (gp_stub.sql). `test_real_greenplum` runs only when GREENPLU
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from catalog_sync.sources.database.greenplum import detect_flavor
 from catalog_sync.sources.database.introspect import Server, read_tables
 from catalog_sync.sources.database.targets import url_target
 from tests.sources.database.conftest import HERE, load_sql
+from tests.support.sink_file import file_records
 
 GP6 = ("PostgreSQL 9.4.26 (Greenplum Database 6.25.3 build commit:367edc6b4dfd909fe38fc2"
        "88ade9e294d74e3f9a) on x86_64-unknown-linux-gnu, compiled by gcc (GCC) 6.4.0, 64-bit")
@@ -143,7 +143,7 @@ def test_real_greenplum(workdir: Path) -> None:
     )
     result = CliRunner().invoke(app, ["ingest", str(recipe), "--json"])
     assert result.exit_code == 0, result.output
-    records = json.loads((workdir / "gp.json").read_text())
+    records = file_records(workdir / "gp.json")
     containers = [r["aspect"]["json"] for r in records
                   if r.get("aspectName") == "containerProperties"]
     database = next(c for c in containers if "server" in c["customProperties"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pytest
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.ingestion.api.common import PipelineContext
+from datahub.metadata.schema_classes import ChangeTypeClass, MetadataChangeEventClass
 
 from catalog_sync.catalog.lite_reader import CatalogEntry, read_entries
 from catalog_sync.sources.lake.source import LakeSource
@@ -150,5 +150,9 @@ def test_only_full_aspects_reach_the_sink(workdir: Path, lake: Path) -> None:
     assert report["records_written"] > 0
     assert not [w for w in report["warnings"] if "does not support" in w["message"]]
     source = LakeSource.create({"paths": [str(lake)]}, PipelineContext(run_id="full-aspects"))
-    kinds: set[Any] = {type(wu.metadata) for wu in source.get_workunits()}
-    assert kinds == {MetadataChangeProposalWrapper}
+    metadata = [wu.metadata for wu in source.get_workunits()]
+    # Proposals of whole aspects (UPSERT), and each dataset's snapshot (an MCE, whole aspects).
+    assert {type(m) for m in metadata} == {MetadataChangeProposalWrapper, MetadataChangeEventClass}
+    assert {m.changeType for m in metadata if isinstance(m, MetadataChangeProposalWrapper)} == {
+        ChangeTypeClass.UPSERT
+    }

@@ -14,6 +14,7 @@ import pytest
 from catalog_sync.catalog.lite_reader import CatalogEntry, read_entries
 from tests.support.lake import ingest, ingest_json, write_parquet, write_recipe
 from tests.support.s3 import S3Server
+from tests.support.sink_file import file_records
 
 pytestmark = pytest.mark.slow
 
@@ -102,7 +103,7 @@ def test_s3_lake_with_credentials_from_the_recipe(
     assert run.returncode == 0, run.stderr.decode()[-3000:]
     assert b"DEBUG" in run.stderr  # debug logging really was on
     assert json.loads(run.stdout)["datasets"] == 3
-    urns = {r["entityUrn"] for r in json.loads(out.read_text())}
+    urns = {r["entityUrn"] for r in file_records(out)}
     assert "urn:li:dataset:(urn:li:dataPlatform:s3,lake-recipe/warehouse/flat,PROD)" in urns
     _assert_no_secrets(s3_server, (workdir / "catalog.db").read_bytes(), out.read_bytes(),
                        run.stdout, run.stderr)
