@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from catalog_sync.cli.output import console
-from catalog_sync.sample.lake import generate_sample_lake
 
 app = typer.Typer(help="Generate sample data to try catalog-sync on.", no_args_is_help=True)
 
@@ -19,5 +18,8 @@ def lake(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
 ) -> None:
     """A CIFAR-10-style training lake plus tables of other shapes, as parquet."""
+    # Imported here: pyarrow would slow the start of every other command.
+    from catalog_sync.sample.lake import generate_sample_lake
+
     generate_sample_lake(path, seed=seed)
     console.print(f"sample lake written to {path}", highlight=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
 
 def serve(
@@ -15,6 +14,8 @@ def serve(
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log")] = True,
 ) -> None:
     """Serve /v1 (assets, tags, resolve), /healthz, /readyz, /metrics and /docs."""
+    import uvicorn  # only here: every other command starts without it
+
     uvicorn.run(
         "catalog_sync.api.main:create_app", factory=True, host=host, port=port,
         workers=workers, access_log=access_log, log_level="info",
