@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from datahub.emitter.mce_builder import make_dataplatform_instance_urn
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.emitter.mcp_builder import (
     BucketKey,
@@ -17,6 +18,7 @@ from datahub.emitter.mcp_builder import (
     gen_containers,
 )
 from datahub.ingestion.api.workunit import MetadataWorkUnit
+from datahub.metadata.schema_classes import BrowsePathEntryClass, BrowsePathsV2Class
 
 from catalog_sync.emit.tags import global_tags_aspect
 from catalog_sync.model import ContainerRef
@@ -66,6 +68,7 @@ def container_workunits(
     their rule) that belong on it.
     """
     parent: ContainerKey | None = None
+    ancestors: list[str] = []
     for ref in refs:
         key = container_key(ref, platform=platform, instance=instance, env=env)
         yield from gen_containers(
@@ -77,11 +80,27 @@ def container_workunits(
             description=ref.description,
         )
         urn = key.as_urn()
+        path = browse_path(ancestors, platform=platform, instance=instance)
+        yield MetadataChangeProposalWrapper(entityUrn=urn, aspect=path).as_workunit()
+        ancestors.append(urn)
         origins = (tag_origins or {}).get(urn, (tag_origins or {}).get(ref.name))
         if origins is not None:
             aspect = global_tags_aspect(origins, (existing_tags or {}).get(urn, []))
             yield MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect).as_workunit()
         parent = key
+
+
+def browse_path(
+    container_urns: Sequence[str], *, platform: str, instance: str | None
+) -> BrowsePathsV2Class:
+    """The path DataHub's AutoBrowsePathV2Processor would derive from the container chain
+    (the platform instance first, if any), emitted by catalog-sync itself so a dataset's path
+    can travel in its snapshot (catalog_sync.sources.processors)."""
+    entries = [BrowsePathEntryClass(id=urn, urn=urn) for urn in container_urns]
+    if instance:
+        instance_urn = make_dataplatform_instance_urn(platform, instance)
+        entries.insert(0, BrowsePathEntryClass(id=instance_urn, urn=instance_urn))
+    return BrowsePathsV2Class(path=entries)
 
 
 def parent_container_urn(

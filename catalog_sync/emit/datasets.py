@@ -17,6 +17,7 @@ from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.metadata.schema_classes import (
     ArrayTypeClass,
     BooleanTypeClass,
+    BrowsePathsV2Class,
     BytesTypeClass,
     ContainerClass,
     DataPlatformInstanceClass,
@@ -47,7 +48,7 @@ from datahub.metadata.schema_classes import (
     ViewPropertiesClass,
 )
 
-from catalog_sync.emit.containers import parent_container_urn
+from catalog_sync.emit.containers import browse_path, container_key, parent_container_urn
 from catalog_sync.emit.tags import global_tags_aspect
 from catalog_sync.model import Asset, Field, FieldKind
 
@@ -70,7 +71,7 @@ _TYPE_CLASSES = {
 # profile) stay proposals.
 _SNAPSHOT_ASPECTS = (
     StatusClass, DatasetPropertiesClass, SchemaMetadataClass, GlobalTagsClass,
-    DataPlatformInstanceClass, ViewPropertiesClass, OwnershipClass,
+    DataPlatformInstanceClass, ViewPropertiesClass, OwnershipClass, BrowsePathsV2Class,
 )
 
 
@@ -182,6 +183,12 @@ def dataset_workunits(
     )
     if container:
         aspects.append(ContainerClass(container=container))
+        urns = [
+            container_key(ref, platform=asset.platform, instance=asset.instance, env=asset.env)
+            .as_urn()
+            for ref in asset.containers
+        ]
+        aspects.append(browse_path(urns, platform=asset.platform, instance=asset.instance))
     if asset.instance:
         aspects.append(
             DataPlatformInstanceClass(

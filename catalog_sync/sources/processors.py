@@ -1,12 +1,16 @@
 """Which of DataHub's workunit processors catalog-sync sources skip, and a cheap front for its
 aspect-size check.
 
-DataHub runs about fifteen processors over every workunit. Two cost real time and do nothing
-for what catalog-sync emits:
+DataHub runs about fifteen processors over every workunit. Three cost real time and do nothing
+for what catalog-sync emits, or what it does itself:
 
 - `AutoPatchLastModifiedProcessor` fills `datasetProperties.lastModified` from `operation`
   aspects with a PATCH. catalog-sync never emits `operation` aspects, so it never patches
   anything (and the embedded store drops PATCH proposals anyway).
+- `AutoBrowsePathV2Processor` derives `browsePathsV2` from `container` aspects and emits it as
+  a proposal of its own; it would also swallow a snapshot that already carries one. catalog-sync
+  emits the same path itself (catalog_sync.emit.containers.browse_path), inside each dataset's
+  snapshot: one record fewer per dataset.
 - `EnsureAspectSizeProcessor` serialises every `schemaMetadata` (and view, profile) to JSON to
   see whether it fits GMS's payload limit (~16 MB), and trims it if not. It stays, behind
   `size_guard`: an aspect whose JSON size is provably under the limit (a cheap upper bound,
@@ -25,6 +29,7 @@ from datahub.ingestion.api.source import Source
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.ingestion.api.workunit_processor import WorkunitProcessorContext
 from datahub.ingestion.workunit_processors import (
+    AutoBrowsePathV2Processor,
     AutoPatchLastModifiedProcessor,
     EnsureAspectSizeProcessor,
 )
@@ -38,7 +43,9 @@ from datahub.metadata.schema_classes import (
     ViewPropertiesClass,
 )
 
-EXCLUDED_PROCESSORS = [AutoPatchLastModifiedProcessor, EnsureAspectSizeProcessor]
+EXCLUDED_PROCESSORS = [
+    AutoBrowsePathV2Processor, AutoPatchLastModifiedProcessor, EnsureAspectSizeProcessor,
+]
 
 # json.dumps (ensure_ascii) writes at most 12 characters per code point: a character outside
 # the BMP becomes two \uXXXX escapes.

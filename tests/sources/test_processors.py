@@ -17,14 +17,17 @@ from datahub.ingestion.workunit_processors import (
     AutoPatchLastModifiedProcessor,
     AutoStatusAspectProcessor,
     EnsureAspectSizeProcessor,
+    ValidateDuplicateSchemaFieldPathsProcessor,
 )
 from datahub.metadata.schema_classes import (
+    BrowsePathsV2Class,
     ChangeTypeClass,
     DatasetFieldProfileClass,
     DatasetLineageTypeClass,
     DatasetProfileClass,
     ForeignKeyConstraintClass,
     GenericAspectClass,
+    MetadataChangeEventClass,
     MetadataChangeProposalClass,
     NumberTypeClass,
     OtherSchemaClass,
@@ -38,6 +41,9 @@ from datahub.metadata.schema_classes import (
     ViewPropertiesClass,
 )
 
+from catalog_sync.emit.containers import container_key, container_workunits
+from catalog_sync.emit.datasets import dataset_workunits
+from catalog_sync.model import Asset, ContainerRef
 from catalog_sync.sources.lake.source import LakeSource
 from catalog_sync.sources.processors import json_size_bound, provably_small
 from tests.support.lake import write_parquet
@@ -122,7 +128,31 @@ def test_sources_skip_the_no_op_processors(workdir: Path) -> None:
     owners = {type(getattr(p, "__self__", None)) for p in source.get_workunit_processors()}
     assert AutoPatchLastModifiedProcessor not in owners
     assert EnsureAspectSizeProcessor not in owners  # it runs behind the guard instead
-    assert {AutoBrowsePathV2Processor, AutoStatusAspectProcessor} <= owners  # the others run
+    assert AutoBrowsePathV2Processor not in owners  # paths come in the snapshot instead
+    assert {AutoStatusAspectProcessor, ValidateDuplicateSchemaFieldPathsProcessor} <= owners
+
+
+def test_dataset_snapshot_carries_the_browse_path() -> None:
+    """The path DataHub's AutoBrowsePathV2Processor would emit: platform instance, then each
+    container, outermost first; the container chain gets its own paths."""
+    refs = (
+        ContainerRef("database", "db", (("database", "db"),)),
+        ContainerRef("schema", "s", (("database", "db"), ("schema", "s"))),
+    )
+    asset = Asset(platform="postgres", name="db.s.t", subtype="Table", env="PROD",
+                  instance="eu", containers=refs)
+    keyed = {"platform": "postgres", "instance": "eu", "env": "PROD"}
+    db, schema = (container_key(ref, **keyed).as_urn() for ref in refs)
+    instance = "urn:li:dataPlatformInstance:(urn:li:dataPlatform:postgres,eu)"
+    first, *rest = dataset_workunits(asset, {})
+    assert isinstance(first.metadata, MetadataChangeEventClass)
+    path = first.get_aspect_of_type(BrowsePathsV2Class)
+    assert path is not None and [e.urn for e in path.path] == [instance, db, schema]
+    assert not any(wu.get_aspect_of_type(BrowsePathsV2Class) for wu in rest)
+    paths = {wu.get_urn(): [e.urn for e in wu.get_aspect_of_type(BrowsePathsV2Class).path]  # type: ignore[union-attr]
+             for wu in container_workunits(refs, **keyed)  # type: ignore[arg-type]
+             if wu.get_aspect_of_type(BrowsePathsV2Class)}
+    assert paths == {db: [instance], schema: [instance, db]}
 
 
 def test_oversized_schema_still_trimmed_by_datahub(workdir: Path) -> None:
