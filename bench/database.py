@@ -4,6 +4,7 @@ same tables, columns, keys and comments, and prints median wall time, the ratio 
 
     .venv/bin/python bench/database.py                       # 600 tables vs DataHub, 3 runs
     .venv/bin/python bench/database.py --sizes 10k --repeat 1  # 10,000 tables, catalog-sync only
+    .venv/bin/python bench/database.py --sizes 10k --embedded  # into the embedded store
     .venv/bin/python bench/database.py --rebuild             # drop and regenerate the databases
 
 The server is $CATALOG_SYNC_TEST_PG_URL, else postgres@127.0.0.1:5432 (as the tests use).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -238,18 +240,47 @@ def bench(size: str, repeat: int, rebuild: bool, compare: bool) -> dict[str, Any
     return result
 
 
+def embedded(size: str, rebuild: bool) -> dict[str, Any]:
+    """catalog-sync alone into the default embedded store (DataHub Lite, SQLite; the recipe has
+    no `sink`), from an empty catalog: wall time, peak memory and the catalog's size."""
+    url = build(size, rebuild)
+    runs = WORK / "db-runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    recipe = runs / f"cs-{size}-lite.yml"
+    config = catalog_sync_recipe(url, runs / "unused.json")
+    del config["sink"]
+    recipe.write_text(yaml.safe_dump(config))
+    catalog = runs / f"catalog-{size}-lite" / "c.db"
+    if catalog.parent.exists():
+        shutil.rmtree(catalog.parent)
+    log = runs / "cs-lite.log"
+    env = dict(_env(), CATALOG_SYNC_CATALOG=str(catalog))
+    done = _checked("catalog-sync", run([str(REPO / ".venv/bin/catalog-sync"), "ingest",
+                                         str(recipe), "--json"], env=env, log=log), log)
+    return {"size": size, "sink": "embedded (datahub-lite sqlite)",
+            "datasets": json.loads(log.read_text())["datasets"],
+            "catalog_sync_s": round(done.seconds, 2),
+            "catalog_sync_rss_mib": round(done.peak_rss_mib),
+            "catalog_mib": round(catalog.stat().st_size / 2**20)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["600"], choices=sorted(SIZES))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--no-datahub", action="store_true", help="catalog-sync only")
+    parser.add_argument("--embedded", action="store_true",
+                        help="catalog-sync only, into the embedded store instead of `file`")
     parser.add_argument("--source-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.source_only:
         source_only(args.source_only)
         return
     for size in args.sizes:
+        if args.embedded:
+            print(json.dumps(embedded(size, args.rebuild), indent=2))
+            continue
         compare = size == "600" and not args.no_datahub
         print(json.dumps(bench(size, args.repeat, args.rebuild, compare), indent=2))
 
