@@ -32,6 +32,7 @@ class RecipeResult:
     bytes: int = 0
     records_written: int = 0
     soft_deleted: int = 0
+    unchanged: int = 0
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
@@ -70,6 +71,7 @@ class RunReport:
             "bytes": self._sum("bytes"),
             "records_written": self._sum("records_written"),
             "soft_deleted": self._sum("soft_deleted"),
+            "unchanged": self._sum("unchanged"),
             "warnings": [asdict(w) for w in self.warnings],
             "failures": [asdict(f) for f in self.failures],
             "seconds": round(self.seconds, 3),

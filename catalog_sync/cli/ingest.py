@@ -16,7 +16,7 @@ from catalog_sync.ingest.run import run_recipes
 from catalog_sync.report import RunReport
 from catalog_sync.settings import get_settings
 
-GC_THRESHOLDS = (100_000, 50, 100)  # CPython's defaults: (700, 10, 10)
+GC_THRESHOLDS = (10_000, 10, 10)  # CPython's defaults: (700, 10, 10)
 
 
 def _print_report(report: RunReport) -> None:
@@ -69,8 +69,9 @@ def ingest(
     """Run recipes into the catalog (embedded DataHub Lite unless the recipe has a sink)."""
     # A run allocates millions of container objects that mostly live to its end (records,
     # aspects; the `file` sink keeps every record until it closes), and CPython's cyclic GC
-    # re-walks them at every default threshold: ~10% of a database run. Collections still run,
-    # less often.
+    # re-walks them at every default threshold: ~10% of a database run. Only the youngest
+    # generation is collected less often: raising the older thresholds too let cycles pile up
+    # (a 20,000-file lake run peaked at 195 MiB instead of 134 MiB).
     gc.set_threshold(*GC_THRESHOLDS)
     try:
         with progress_bar(console, enabled=not json_output):

@@ -129,7 +129,7 @@ def _result(recipe_name: str, pipeline: Pipeline, seconds: float) -> RecipeResul
         seconds=round(seconds, 3),
         records_written=sink_report.total_records_written,
     )
-    for counter in ("datasets", "containers", "files", "rows", "bytes"):
+    for counter in ("datasets", "containers", "files", "rows", "bytes", "unchanged"):
         setattr(result, counter, int(getattr(source_report, counter, 0) or 0))
     soft_deleted = getattr(source_report, "soft_deleted_stale_entities", None)
     result.soft_deleted = len(soft_deleted) if soft_deleted is not None else 0

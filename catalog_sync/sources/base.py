@@ -25,7 +25,8 @@ from datahub.ingestion.source.state.stateful_ingestion_base import (
 from datahub.ingestion.workunit_processors import AutoStaleEntityRemovalProcessor
 from pydantic import Field, field_validator
 
-from catalog_sync.catalog.existing_tags import existing_tags_reader
+from catalog_sync.catalog.existing_tags import existing_tags_reader, lite_file_of
+from catalog_sync.catalog.unchanged import StoredAspects
 from catalog_sync.emit.containers import container_key, container_workunits
 from catalog_sync.emit.datasets import dataset_urn, dataset_workunits
 from catalog_sync.emit.tags import tag_entity_workunits
@@ -58,6 +59,11 @@ class AssetSourceConfig(
     tag_rules: list[dict[str, Any]] = Field(
         default_factory=list, description="Extra tag rules, same format as in tags/."
     )
+    rewrite_unchanged: bool = Field(
+        default=False,
+        description="Re-write datasets the embedded catalog already holds exactly as this run "
+        "would write them (only refreshes lastObserved). Off: they are skipped, and kept.",
+    )
 
     @field_validator("tags")
     @classmethod
@@ -72,6 +78,7 @@ class AssetSourceReport(StaleEntityRemovalSourceReport):
     datasets: int = 0
     containers: int = 0
     kept_unread: int = 0  # assets that exist but could not be read: kept, not re-emitted
+    unchanged: int = 0  # datasets the embedded catalog already held exactly: kept, not re-written
     tags_applied: dict[str, int] = field(default_factory=dict)
 
 
@@ -100,6 +107,10 @@ class AssetSource(StatefulIngestionSourceBase):
         self.config = config
         self.tag_set, self.extra_rules = _tag_policy(config)
         self._existing_tags = existing_tags_reader(ctx)
+        lite = lite_file_of(ctx)
+        self._stored = (
+            StoredAspects(lite) if lite is not None and not config.rewrite_unchanged else None
+        )
         self._stale_handlers: list[tuple[StaleEntityRemovalHandler, frozenset[str]]] = []
 
     @classmethod
@@ -139,6 +150,11 @@ class AssetSource(StatefulIngestionSourceBase):
         for handler, last_urns in self._stale_handlers:
             if urn in last_urns:
                 handler.add_entity_to_state("", urn)
+
+    def _still_live(self, urn: str) -> None:
+        """Record `urn` as seen this run without writing it (see `catalog.unchanged`)."""
+        for handler, _ in self._stale_handlers:
+            handler.add_entity_to_state("", urn)
 
     def last_urns(self) -> frozenset[str]:
         """What the last committed state holds: for a source to find what it can no longer
@@ -185,9 +201,16 @@ class AssetSource(StatefulIngestionSourceBase):
             asset.properties.update(self._recorded(asset.facts))
             urn = dataset_urn(asset)
             existing = self._existing_tags([urn]).get(urn, [])
-            yield from dataset_workunits(asset, origins, existing)
+            units = list(dataset_workunits(asset, origins, existing))
+            if self._stored is not None and self._stored.holds(urn, units):
+                self._still_live(urn)
+                self.report.unchanged += 1
+            else:
+                yield from units
             used_tags.update(origins)
             self.report.datasets += 1
+        if self._stored is not None:
+            self._stored.close()
         yield from tag_entity_workunits(used_tags, self.tag_set)
         sync_gms_views(self.ctx, self.tag_set, used_tags, self.report)
 

@@ -1,0 +1,94 @@
+"""Re-runs skip datasets the embedded catalog already holds exactly, and lose nothing by it:
+real parquet files, the real embedded catalog, the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from catalog_sync.catalog.lite_reader import read_entries
+from tests.sync.conftest import Ingest, export, removed_by_name
+
+RECIPE = "recipes/lake.yml"
+
+
+def test_an_unchanged_rerun_writes_no_dataset_and_leaves_the_catalog_identical(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    first = ingest(RECIPE)
+    assert first.exit_code == 0, first.output
+    assert first.report["unchanged"] == 0
+    before = export(workdir / "catalog.db")
+
+    again = ingest(RECIPE)
+    assert again.exit_code == 0, again.output
+    assert again.report["datasets"] == 4
+    assert again.report["unchanged"] == 4
+    assert again.report["records_written"] < first.report["records_written"]
+    assert export(workdir / "catalog.db") == before
+
+
+def test_a_changed_table_is_rewritten_and_the_others_are_not(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    assert ingest(RECIPE).exit_code == 0
+    extra = pa.table({"sensor": ["s1"], "temperature": pa.array([3], pa.int64())})
+    pq.write_table(extra, lake / "sensor_readings" / "part-00002.parquet")
+
+    rerun = ingest(RECIPE)
+    assert rerun.exit_code == 0, rerun.output
+    assert rerun.report["unchanged"] == 3
+    rows = {
+        e.name.rsplit("/", 1)[-1]: e.properties["row_count"]
+        for e in read_entries(workdir / "catalog.db")
+        if e.entity_type == "dataset"
+    }
+    assert rows["sensor_readings"] == "201"
+
+
+def test_skipped_datasets_stay_in_the_state_so_removal_still_works(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    assert ingest(RECIPE).exit_code == 0
+    assert ingest(RECIPE).report["unchanged"] == 4  # every dataset skipped, none written
+
+    shutil.rmtree(lake / "events")
+    gone = ingest(RECIPE)
+    assert gone.exit_code == 0, gone.output
+    assert gone.report["soft_deleted"] == 1
+    assert removed_by_name(workdir / "catalog.db")["events"] is True
+    # The two skipped runs did not lose the others: they are live and not soft-deleted.
+    assert [n for n, removed in removed_by_name(workdir / "catalog.db").items() if removed] == [
+        "events"
+    ]
+
+
+def test_a_soft_deleted_dataset_is_not_skipped_when_it_comes_back(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    assert ingest(RECIPE).exit_code == 0
+    shutil.move(lake / "events", workdir / "parked")
+    assert ingest(RECIPE).report["soft_deleted"] == 1
+    shutil.move(workdir / "parked", lake / "events")
+
+    back = ingest(RECIPE)
+    assert back.exit_code == 0, back.output
+    assert back.report["unchanged"] == 3
+    assert removed_by_name(workdir / "catalog.db")["events"] is False
+
+
+def test_rewrite_unchanged_writes_every_dataset(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    recipe = workdir / "recipes" / "rewrite.yml"
+    recipe.write_text(
+        "source:\n  type: catalog-sync-lake\n  config:\n    paths: [sample-lake]\n"
+        "    rewrite_unchanged: true\n"
+    )
+    assert ingest(str(recipe)).exit_code == 0
+    again = ingest(str(recipe))
+    assert again.exit_code == 0, again.output
+    assert again.report["unchanged"] == 0
