@@ -6,7 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from catalog_sync.progress import listening
 
@@ -14,9 +21,9 @@ from catalog_sync.progress import listening
 class _RichListener:
     def __init__(self, bar: Progress) -> None:
         self.bar = bar
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
-    def _task(self, unit: str) -> int:
+    def _task(self, unit: str) -> TaskID:
         if unit not in self.tasks:
             self.tasks[unit] = self.bar.add_task(unit, total=0)
         return self.tasks[unit]

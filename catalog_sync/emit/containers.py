@@ -50,7 +50,9 @@ def container_key(
 ) -> ContainerKey:
     """DataHub's key for one container level."""
     key_class = _KEY_CLASSES[ref.kind]
-    return key_class(platform=platform, instance=instance, env=env, **dict(ref.key))
+    return key_class.model_validate(
+        {"platform": platform, "instance": instance, "env": env, **dict(ref.key)}
+    )
 
 
 def container_workunits(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from datahub.emitter.mce_builder import (
     make_data_platform_urn,
@@ -52,7 +53,8 @@ from catalog_sync.emit.containers import browse_path, container_key, parent_cont
 from catalog_sync.emit.tags import global_tags_aspect
 from catalog_sync.model import Asset, Field, FieldKind
 
-_TYPE_CLASSES = {
+# DataHub's generated classes are untyped callables; each builds one SchemaFieldDataType member.
+_TYPE_CLASSES: dict[FieldKind, Any] = {
     FieldKind.BOOLEAN: BooleanTypeClass,
     FieldKind.NUMBER: NumberTypeClass,
     FieldKind.STRING: StringTypeClass,

@@ -103,7 +103,7 @@ def sync_gms_views(ctx: PipelineContext, tag_set: TagSet, used: set[str], report
     graph: Any = ctx.graph
     try:
         tags = known_tags(graph) | used
-    except Exception as err:  # GMS errors come in many shapes; the run must not fail on one
+    except Exception as err:  # noqa: BLE001 - GMS errors come in many shapes; a view must not fail a run
         report.warning(title="Views not saved", message=str(err).splitlines()[0], context="")
         return
     for view in tag_set.views:
@@ -113,7 +113,7 @@ def sync_gms_views(ctx: PipelineContext, tag_set: TagSet, used: set[str], report
         try:
             urn = ensure_view(graph, view, tags)
             logger.info("view %s saved as %s", view.name, urn)
-        except Exception as err:
+        except Exception as err:  # noqa: BLE001 - as above: a warning, not a failed run
             report.warning(
                 title="View not saved", message=str(err).splitlines()[0], context=view.name
             )

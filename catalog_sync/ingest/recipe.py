@@ -57,11 +57,17 @@ def _first_error(err: ValidationError, prefix: str) -> str:
     return f"{loc}: {first['msg']}{shown}"
 
 
+def source_config_class(kind: str) -> type[Any]:
+    """The config class of a registered DataHub source (set by its `@config_class`)."""
+    config_class: type[Any] = source_registry.get(kind).get_config_class()  # type: ignore[attr-defined]
+    return config_class
+
+
 def _enable_stale_removal(recipe: dict[str, Any], settings: Settings, force: bool) -> None:
     """catalog-sync sources remove stale assets by default: state beside the embedded catalog,
     or in GMS for a `datahub-rest` sink; other sinks have no catalog to remove from."""
     source = recipe["source"]
-    config_class = source_registry.get(source["type"]).get_config_class()
+    config_class = source_config_class(source["type"])
     if not issubclass(config_class, AssetSourceConfig):
         return
     sink = recipe["sink"]
@@ -87,7 +93,7 @@ def _validate_source(path: str, source: Any) -> None:
         source_class = source_registry.get(kind)
     except Exception as err:  # the registry raises a bare KeyError/ConfigurationError
         raise RecipeError(path, f"source.type: unknown source type {kind!r}") from err
-    config_class = source_class.get_config_class()
+    config_class = source_class.get_config_class()  # type: ignore[attr-defined]
     try:
         config = config_class.model_validate(source.get("config") or {})
     except ValidationError as err:

@@ -69,8 +69,8 @@ def targets_from_catalog(
     """Bindings reaching assets tagged with each role, joined with the live binding root
     (user and password come only from there)."""
     by_binding: dict[str, ResolvedBinding] = {}
-    for role in roles:
-        for resolved in database_bindings(reader, [role]):
+    for wanted in roles:
+        for resolved in database_bindings(reader, [wanted]):
             if resolved.type in PG_WIRE_TYPES:
                 by_binding.setdefault(resolved.name, resolved)
     found: list[ServerTarget] = []

@@ -103,7 +103,9 @@ class AssetSource(StatefulIngestionSourceBase):
     report: AssetSourceReport
 
     def __init__(self, config: AssetSourceConfig, ctx: PipelineContext) -> None:
-        super().__init__(config, ctx)
+        # DataHub types its base with the generic StatefulIngestionConfig; ours is the
+        # stale-removal subclass, which the (invariant) generic cannot express.
+        super().__init__(config, ctx)  # type: ignore[arg-type]
         self.config = config
         self.tag_set, self.extra_rules = _tag_policy(config)
         self._existing_tags = existing_tags_reader(ctx)
@@ -164,7 +166,9 @@ class AssetSource(StatefulIngestionSourceBase):
     def keep_asset(self, asset: Asset) -> None:
         """`keep` a dataset and its container chain (a schema whose every table is unreadable
         still exists)."""
-        keyed = {"platform": asset.platform, "instance": asset.instance, "env": asset.env}
+        keyed: dict[str, Any] = {
+            "platform": asset.platform, "instance": asset.instance, "env": asset.env
+        }
         for ref in asset.containers:
             self.keep(container_key(ref, **keyed).as_urn())
         if not asset.containers_only:
@@ -217,7 +221,9 @@ class AssetSource(StatefulIngestionSourceBase):
     def _containers(
         self, asset: Asset, emitted: set[str], used_tags: set[str]
     ) -> Iterable[MetadataWorkUnit]:
-        keyed = {"platform": asset.platform, "instance": asset.instance, "env": asset.env}
+        keyed: dict[str, Any] = {
+            "platform": asset.platform, "instance": asset.instance, "env": asset.env
+        }
         urns = [container_key(ref, **keyed).as_urn() for ref in asset.containers]
         if all(urn in emitted for urn in urns):
             return

@@ -26,7 +26,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 def load_with_lines(path: Path) -> Any:
     """Parse one YAML file; raises yaml.YAMLError with its own line information."""
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(handle, Loader=_LineLoader)
 
 
 def strip_lines(value: Any) -> Any:

@@ -82,7 +82,7 @@ def s3_filesystem(options: S3Options) -> pafs.S3FileSystem:
             kwargs.update(access_key=key, secret_key=secret)
             if token:
                 kwargs["session_token"] = token
-    return pafs.S3FileSystem(**kwargs)  # type: ignore[arg-type]
+    return pafs.S3FileSystem(**kwargs)
 
 
 def gcs_filesystem(options: GcsOptions) -> pafs.GcsFileSystem:
@@ -92,7 +92,7 @@ def gcs_filesystem(options: GcsOptions) -> pafs.GcsFileSystem:
         kwargs.update(endpoint_override=parsed.netloc, scheme=parsed.scheme)
     if options.project_id:
         kwargs["project_id"] = options.project_id
-    return pafs.GcsFileSystem(**kwargs)  # type: ignore[arg-type]
+    return pafs.GcsFileSystem(**kwargs)
 
 
 def resolve_root(uri: str, s3: S3Options, gcs: GcsOptions) -> LakeRoot:

@@ -53,7 +53,7 @@ def _selected(relative: str, include: Sequence[str], exclude: Sequence[str]) -> 
 
 
 def _list(filesystem: pafs.FileSystem, path: str, recursive: bool) -> list[pafs.FileInfo]:
-    return filesystem.get_file_info(pafs.FileSelector(path, recursive=recursive))
+    return list(filesystem.get_file_info(pafs.FileSelector(path, recursive=recursive)))
 
 
 def _table_files(filesystem: pafs.FileSystem, path: str) -> list[pafs.FileInfo]:
