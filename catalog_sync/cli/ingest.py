@@ -39,7 +39,8 @@ def _print_report(report: RunReport) -> None:
     console.print(
         f"{data['datasets']} datasets, {data['files']} files, {data['rows']} rows, "
         f"{data['bytes']} bytes, {len(report.warnings)} warnings, "
-        f"{len(report.failures)} failures, {data['soft_deleted']} soft-deleted "
+        f"{len(report.failures)} failures, {data['unchanged']} unchanged (not rewritten), "
+        f"{data['soft_deleted']} soft-deleted "
         f"in {data['seconds']:.2f}s",
         highlight=False,
     )
