@@ -17,6 +17,8 @@ from typing import Any
 from datahub.ingestion.api.common import PipelineContext
 from datahub.metadata.schema_classes import GlobalTagsClass
 
+from catalog_sync.catalog.lite_reader import open_readonly
+
 logger = logging.getLogger(__name__)
 
 ExistingTags = Callable[[Sequence[str]], dict[str, list[Any]]]
@@ -46,8 +48,7 @@ def _lite_reader(path: Path) -> ExistingTags:
         if not urns or not path.exists():
             return {}
         if not connection:
-            uri = f"{path.resolve().as_uri()}?mode=ro"
-            connection.append(sqlite3.connect(uri, uri=True, check_same_thread=False))
+            connection.append(open_readonly(path))
         marks = ",".join("?" * len(urns))
         try:
             rows = connection[0].execute(

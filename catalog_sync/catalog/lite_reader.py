@@ -54,12 +54,17 @@ class CatalogEntry:
         }
 
 
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A plain read-only connection to a DataHub Lite file: it never creates or alters it."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+
+
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection; a missing or non-SQLite file raises CatalogUnavailableError."""
     if not path.is_file():
         raise CatalogUnavailableError(str(path), "file not found (run `catalog-sync ingest` first)")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        conn = open_readonly(path)
         conn.execute("SELECT count(*) FROM metadata_aspect_v2 WHERE version = -1").fetchone()
     except sqlite3.DatabaseError as err:
         raise CatalogUnavailableError(str(path), str(err)) from err

@@ -20,6 +20,8 @@ from datahub.emitter.mcp_builder import mcps_from_mce
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.metadata.schema_classes import MetadataChangeEventClass
 
+from catalog_sync.catalog.lite_reader import open_readonly
+
 _STORED = (
     "SELECT aspect_name, metadata FROM metadata_aspect_v2 WHERE urn = ? AND version = 0"
 )
@@ -45,8 +47,7 @@ class StoredAspects:
 
     def _connection(self) -> sqlite3.Connection | None:
         if self._conn is None and self.path.is_file():
-            uri = f"{self.path.resolve().as_uri()}?mode=ro"
-            self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._conn = open_readonly(self.path)
         return self._conn
 
     def aspects(self, urn: str) -> dict[str, Any]:
@@ -58,9 +59,10 @@ class StoredAspects:
         except sqlite3.OperationalError:  # a fresh file has no tables yet
             return {}
 
-    def holds(self, urn: str, units: Sequence[MetadataWorkUnit]) -> bool:
-        """True when every aspect in `units` is already stored for `urn`, byte for byte."""
-        stored = self.aspects(urn)
+    @staticmethod
+    def holds(urn: str, units: Sequence[MetadataWorkUnit], stored: dict[str, Any]) -> bool:
+        """True when every aspect in `units` is already `stored` (from `aspects(urn)`), byte for
+        byte."""
         if not stored:
             return False
         for proposal in _proposals(units):

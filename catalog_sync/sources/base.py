@@ -204,9 +204,14 @@ class AssetSource(StatefulIngestionSourceBase):
             yield from self._containers(asset, emitted_containers, used_tags)
             asset.properties.update(self._recorded(asset.facts))
             urn = dataset_urn(asset)
-            existing = self._existing_tags([urn]).get(urn, [])
+            if self._stored is not None:  # one read: its globalTags are the existing tags too
+                stored = self._stored.aspects(urn)
+                existing = (stored.get("globalTags") or {}).get("tags", [])
+            else:
+                stored = {}
+                existing = self._existing_tags([urn]).get(urn, [])
             units = list(dataset_workunits(asset, origins, existing))
-            if self._stored is not None and self._stored.holds(urn, units):
+            if self._stored is not None and StoredAspects.holds(urn, units, stored):
                 self._still_live(urn)
                 self.report.unchanged += 1
             else:
