@@ -163,10 +163,6 @@ class TagSet(BaseModel):
             raise TagRulesError("views", f"unknown view {view_id!r} (known: {known})")
         return found
 
-    def with_rules(self, extra: list[TagRule]) -> TagSet:
-        """A copy with recipe-level rules appended after the folder's own."""
-        return self.model_copy(update={"rules": self.rules + tuple(extra)})
-
 
 def _parse(model: type[_Located], raw: Any, file: str, what: str) -> Any:
     if not isinstance(raw, dict):

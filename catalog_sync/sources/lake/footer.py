@@ -46,7 +46,9 @@ class FileFooter:
     stats: dict[str, ColumnStats]
 
 
-def _merge_minmax(current: Any, new: Any, pick: Any) -> Any:
+def merge_minmax(current: Any, new: Any, pick: Any) -> Any:
+    """`pick` (min or max) of two statistics, either possibly unknown; values that cannot be
+    compared (a type conflict across files) keep the first."""
     if current is None:
         return new
     if new is None:
@@ -81,8 +83,8 @@ def _column_stats(metadata: pq.FileMetaData) -> tuple[frozenset[str], dict[str, 
             seen = nulls.get(path, 0)
             nulls[path] = seen + stats.null_count if known and seen is not None else None
             if stats is not None and stats.has_min_max:
-                mins[path] = _merge_minmax(mins.get(path), stats.min, min)
-                maxs[path] = _merge_minmax(maxs.get(path), stats.max, max)
+                mins[path] = merge_minmax(mins.get(path), stats.min, min)
+                maxs[path] = merge_minmax(maxs.get(path), stats.max, max)
             elif not (known and stats.null_count == row_group.num_rows):
                 partial.add(path)  # not an all-null row group: the extremes are unknown
     return frozenset(codecs), {

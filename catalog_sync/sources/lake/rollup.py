@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from catalog_sync.sources.lake.footer import FileFooter
+from catalog_sync.sources.lake.footer import FileFooter, merge_minmax
 
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder value Hive and Spark write for null
 
@@ -30,15 +30,6 @@ class _StatsSeen:
     files: int = 0
     min_value: Any = None
     max_value: Any = None
-
-
-def _pick(current: Any, new: Any, choose: Any) -> Any:
-    if current is None or new is None:
-        return new if current is None else current
-    try:
-        return choose(current, new)
-    except TypeError:
-        return current
 
 
 def _union(current: pa.Field, new: pa.Field) -> pa.Field:
@@ -101,8 +92,8 @@ class TableRollup:
                 rolled.null_count += column.null_count
             else:
                 rolled.null_count = None
-            rolled.min_value = _pick(rolled.min_value, column.min_value, min)
-            rolled.max_value = _pick(rolled.max_value, column.max_value, max)
+            rolled.min_value = merge_minmax(rolled.min_value, column.min_value, min)
+            rolled.max_value = merge_minmax(rolled.max_value, column.max_value, max)
         if partition:
             self.partitions.add("/".join(f"{k}={v}" for k, v in partition))
             for key, value in partition:
