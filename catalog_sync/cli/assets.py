@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from catalog_sync.catalog.lite_reader import read_entries
 from catalog_sync.cli.output import fail, print_json, stdout
 from catalog_sync.errors import CatalogSyncError
 from catalog_sync.settings import get_settings
-from catalog_sync.tagging import load_tag_set
+
+# Start-up time of every sub-command: the catalog reader and tagging modules are imported only
+# when `assets` runs.
 
 
 def assets(
@@ -28,6 +29,9 @@ def assets(
     ] = None,
 ) -> None:
     """Datasets in the catalog carrying all the given tags."""
+    from catalog_sync.catalog.lite_reader import read_entries
+    from catalog_sync.tagging import load_tag_set
+
     wanted = set(tag or [])
     try:
         saved = load_tag_set(get_settings().tags_dir).view(view) if view else None

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from catalog_sync.catalog import open_catalog
 from catalog_sync.cli.output import console, fail, print_json
-from catalog_sync.client import CatalogClient
-from catalog_sync.discovery import Connection, ResolutionError, connection_for, resolve_one
-from catalog_sync.discovery.formats import Format, render
-from catalog_sync.discovery.project import project_binding as write_binding_folder
+from catalog_sync.discovery.formats import Format
 from catalog_sync.errors import CatalogSyncError
 from catalog_sync.settings import get_settings
+
+# Start-up time of every sub-command: the catalog, client and discovery modules (DataHub's) are
+# imported only by the command that needs them. Format stays above: typer reads the `--format`
+# parameter's type when it builds the CLI, though catalog_sync.discovery.formats is not light.
+if TYPE_CHECKING:
+    from catalog_sync.discovery import Connection
 
 Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Asset tag (repeat: all of).")]
 TypeOpt = Annotated[str | None, typer.Option("--type", help="Binding type, e.g. greenplum.")]
@@ -31,6 +33,10 @@ Token = Annotated[str | None, typer.Option(
 def _connection(tags: list[str] | None, type_: str | None, provider: str | None,
                 name: str | None, api: str | None, token: str | None) -> Connection:
     """The one connection asked for; on failure, the error (and candidates) then exit."""
+    from catalog_sync.catalog import open_catalog
+    from catalog_sync.client import CatalogClient
+    from catalog_sync.discovery import ResolutionError, connection_for, resolve_one
+
     if not tags and not name:
         raise typer.BadParameter("give --tag (repeatable) or --binding")
     try:
@@ -57,6 +63,8 @@ def resolve(
     api: ApiUrl = None, token: Token = None,
 ) -> None:
     """Print the connection of the one database binding reached by assets with these tags."""
+    from catalog_sync.discovery.formats import render
+
     conn = _connection(tag, type_, provider, binding, api, token)
     try:
         # Locally the caller can read the binding root anyway; via the API the token decides
@@ -76,6 +84,8 @@ def project_binding(
     api: ApiUrl = None, token: Token = None,
 ) -> None:
     """Write the resolved binding as a servicebinding.io folder (files mode 0600)."""
+    from catalog_sync.discovery.project import project_binding as write_binding_folder
+
     conn = _connection(tag, type_, provider, binding, api, token)
     try:
         written = write_binding_folder(conn, to)

@@ -8,10 +8,12 @@ import typer
 from rich.table import Table
 
 from catalog_sync.cli.output import print_json, stdout
-from catalog_sync.doctor import DEFAULT_TIMEOUT, Status, diagnose
 from catalog_sync.settings import get_settings
 
-_STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
+# Start-up time of every sub-command: catalog_sync.doctor (httpx, the catalog reader, DataHub's
+# modules) is imported only when `doctor` runs. Hence this copy of its DEFAULT_TIMEOUT, which
+# --help shows: keep the two equal.
+DEFAULT_TIMEOUT = 3.0
 
 
 def doctor(
@@ -21,6 +23,9 @@ def doctor(
     ] = DEFAULT_TIMEOUT,
 ) -> None:
     """Check the catalog (embedded file or GMS), binding root, token file and tags in use."""
+    from catalog_sync.doctor import Status, diagnose
+
+    styles = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
     diagnosis = diagnose(get_settings(), timeout=timeout)
     if json_output:
         print_json(diagnosis.as_dict())
@@ -29,7 +34,7 @@ def doctor(
         for column in ("check", "status", "in use", "detail"):
             table.add_column(column)
         for c in diagnosis.checks:
-            style = _STYLE[c.status]
+            style = styles[c.status]
             table.add_row(c.name, f"[{style}]{c.status}[/]", c.target, c.detail)
         stdout.print(table)
         stdout.print("all required checks passed" if diagnosis.ok else

@@ -8,18 +8,14 @@ from typing import Annotated
 
 import typer
 
-from catalog_sync.catalog import open_catalog
 from catalog_sync.cli.output import console, fail
 from catalog_sync.errors import CatalogSyncError
-from catalog_sync.pgadmin import (
-    DEFAULT_SSLMODE,
-    ExportOptions,
-    export_from_bindings,
-    export_from_catalog,
-    write_server_file,
-)
-from catalog_sync.pgadmin.atomic import check_target
 from catalog_sync.settings import get_settings
+
+# Start-up time of every sub-command: catalog_sync.pgadmin and the catalog (DataHub's modules)
+# are imported only when `pgadmin` runs. Hence this copy of catalog_sync.pgadmin.model's
+# DEFAULT_SSLMODE, which --help shows: keep the two equal.
+DEFAULT_SSLMODE = "prefer"
 
 
 def _warn(context: str, message: str) -> None:
@@ -55,6 +51,15 @@ def pgadmin(
     ] = DEFAULT_SSLMODE,
 ) -> None:
     """Generate pgAdmin's servers.json (one group per role) and pgpass files."""
+    from catalog_sync.catalog import open_catalog
+    from catalog_sync.pgadmin import (
+        ExportOptions,
+        export_from_bindings,
+        export_from_catalog,
+        write_server_file,
+    )
+    from catalog_sync.pgadmin.atomic import check_target
+
     settings = get_settings()
     options = ExportOptions(
         suffix=suffix, groups=tuple(group or ()), default_sslmode=sslmode,

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from catalog_sync.catalog.tag_edits import ManualEdit, add_manual_tag, apply_plan, remove_tag
-from catalog_sync.catalog.tag_store import TagStore, open_tag_store
 from catalog_sync.cli.output import console, fail, print_json, stdout
 from catalog_sync.errors import CatalogSyncError
 from catalog_sync.settings import get_settings
-from catalog_sync.tagging import TagSet, load_tag_set
-from catalog_sync.tagging.lint import lint_folder
-from catalog_sync.tagging.plan import TagPlan, plan_changes
+
+# Start-up time of every sub-command: the catalog and tagging modules (DataHub's) are imported
+# only by the command that needs them.
+if TYPE_CHECKING:
+    from catalog_sync.catalog.tag_edits import ManualEdit
+    from catalog_sync.catalog.tag_store import TagStore
+    from catalog_sync.tagging import TagSet
+    from catalog_sync.tagging.plan import TagPlan
 
 app = typer.Typer(
     help="Tags as code: lint tags/, plan and apply the rules, add or remove tags by hand.",
@@ -33,6 +36,9 @@ WaitOption = Annotated[
 
 
 def _policy() -> tuple[TagSet, TagStore]:
+    from catalog_sync.catalog.tag_store import open_tag_store
+    from catalog_sync.tagging import load_tag_set
+
     settings = get_settings()
     return load_tag_set(settings.tags_dir), open_tag_store(settings)
 
@@ -74,6 +80,8 @@ def lint(
     ] = None,
 ) -> None:
     """Report unknown tags, rules that never match, exclusive-group conflicts, invalid names."""
+    from catalog_sync.tagging.lint import lint_folder
+
     try:
         problems = lint_folder(folder or get_settings().tags_dir)
     except CatalogSyncError as err:
@@ -89,6 +97,8 @@ def lint(
 @app.command("plan")
 def plan(json_output: JsonFlag = False) -> None:
     """What the rules would change in the catalog: per asset, tags added and removed."""
+    from catalog_sync.tagging.plan import plan_changes
+
     try:
         tag_set, store = _policy()
         result = plan_changes(store.entities(), tag_set)
@@ -106,6 +116,9 @@ def plan(json_output: JsonFlag = False) -> None:
 @app.command("apply")
 def apply(json_output: JsonFlag = False, wait: WaitOption = 0.0) -> None:
     """Write exactly the plan's changes; refuse everything if the rules conflict."""
+    from catalog_sync.catalog.tag_edits import apply_plan
+    from catalog_sync.tagging.plan import plan_changes
+
     try:
         tag_set, store = _policy()
         with store.editing("catalog-sync tags apply", wait):
@@ -134,6 +147,8 @@ def add(
     wait: WaitOption = 0.0,
 ) -> None:
     """Add a tag by hand; recorded as manual, so no rule change or re-ingestion removes it."""
+    from catalog_sync.catalog.tag_edits import add_manual_tag
+
     try:
         tag_set, store = _policy()
         with store.editing("catalog-sync tags add", wait):
@@ -150,6 +165,9 @@ def remove(
     wait: WaitOption = 0.0,
 ) -> None:
     """Remove a tag from one asset, whoever added it."""
+    from catalog_sync.catalog.tag_edits import remove_tag
+    from catalog_sync.catalog.tag_store import open_tag_store
+
     try:
         store = open_tag_store(get_settings())
         with store.editing("catalog-sync tags remove", wait):

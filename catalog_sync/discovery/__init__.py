@@ -8,19 +8,38 @@ and `project_binding` (write a servicebinding.io folder).
 
 from __future__ import annotations
 
-from catalog_sync.discovery.errors import (
-    AmbiguousMatchError,
-    BindingMissingError,
-    NoMatchError,
-    ResolutionError,
-)
-from catalog_sync.discovery.resolve import (
-    Connection,
-    ResolvedBinding,
-    connection_for,
-    database_bindings,
-    resolve_one,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from catalog_sync.discovery.errors import (
+        AmbiguousMatchError,
+        BindingMissingError,
+        NoMatchError,
+        ResolutionError,
+    )
+    from catalog_sync.discovery.resolve import (
+        Connection,
+        ResolvedBinding,
+        connection_for,
+        database_bindings,
+        resolve_one,
+    )
+
+# Loaded on first use: `catalog-sync resolve --format` needs `formats.Format` at start-up, and
+# `resolve` brings in the catalog readers and DataHub (most of the CLI's start-up time).
+_WHERE = {
+    "AmbiguousMatchError": "errors", "BindingMissingError": "errors", "NoMatchError": "errors",
+    "ResolutionError": "errors", "Connection": "resolve", "ResolvedBinding": "resolve",
+    "connection_for": "resolve", "database_bindings": "resolve", "resolve_one": "resolve",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+
 
 __all__ = [
     "AmbiguousMatchError",

@@ -10,11 +10,13 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from catalog_sync.discovery.resolve import Connection
 from catalog_sync.errors import BadInputError
+
+if TYPE_CHECKING:
+    from catalog_sync.discovery.resolve import Connection
 
 # Binding type -> (SQLAlchemy driver, JDBC subprotocol). Greenplum speaks the PostgreSQL wire.
 _DIALECTS = {
