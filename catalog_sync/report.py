@@ -33,6 +33,8 @@ class RecipeResult:
     records_written: int = 0
     soft_deleted: int = 0
     unchanged: int = 0
+    # Nothing read or written: every input matched the last clean run (catalog_sync.sync.fingerprint).
+    inputs_unchanged: bool = False
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)

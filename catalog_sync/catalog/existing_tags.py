@@ -17,7 +17,7 @@ from typing import Any
 from datahub.ingestion.api.common import PipelineContext
 from datahub.metadata.schema_classes import GlobalTagsClass
 
-from catalog_sync.catalog.lite_reader import open_readonly
+from catalog_sync.lite_file import open_readonly
 
 logger = logging.getLogger(__name__)
 

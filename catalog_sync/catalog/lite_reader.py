@@ -17,6 +17,7 @@ from datahub.metadata.urns import DatasetUrn, Urn
 
 from catalog_sync.emit.tags import tag_name
 from catalog_sync.errors import CatalogUnavailableError
+from catalog_sync.lite_file import open_readonly
 
 _ASPECTS = (
     "datasetProperties", "containerProperties", "globalTags", "subTypes", "status",
@@ -52,11 +53,6 @@ class CatalogEntry:
             "tags": self.tags,
             "properties": self.properties,
         }
-
-
-def open_readonly(path: Path) -> sqlite3.Connection:
-    """A plain read-only connection to a DataHub Lite file: it never creates or alters it."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:

@@ -28,7 +28,7 @@ from catalog_sync.catalog.lite_reader import connect_readonly, read_entries
 from catalog_sync.emit.tags import is_automated, tag_name
 from catalog_sync.errors import CatalogSyncError, CatalogUnavailableError
 from catalog_sync.ingest.recipe import lite_sink
-from catalog_sync.ingest.run import checkpoint_catalog
+from catalog_sync.lite_file import checkpoint_catalog
 from catalog_sync.settings import Settings
 from catalog_sync.sync.lock import lock_path, run_lock
 from catalog_sync.tagging.plan import TaggedEntity

@@ -20,7 +20,7 @@ from datahub.emitter.mcp_builder import mcps_from_mce
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.metadata.schema_classes import MetadataChangeEventClass
 
-from catalog_sync.catalog.lite_reader import open_readonly
+from catalog_sync.lite_file import open_readonly
 
 _STORED = (
     "SELECT aspect_name, metadata FROM metadata_aspect_v2 WHERE urn = ? AND version = 0"

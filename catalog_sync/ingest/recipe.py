@@ -20,7 +20,8 @@ from catalog_sync.errors import CatalogSyncError, RecipeError
 from catalog_sync.report import MAX_PROBLEMS
 from catalog_sync.settings import Settings
 from catalog_sync.sources.base import AssetSourceConfig
-from catalog_sync.sync.state import state_file, stateful_defaults
+from catalog_sync.sync.paths import state_file
+from catalog_sync.sync.state import stateful_defaults
 
 RECIPE_KEYS = frozenset(
     {"source", "sink", "transformers", "pipeline_name", "run_id", "datahub_api", "reporting",

@@ -1,219 +1,113 @@
-"""Run one or more recipes through DataHub's Pipeline and fold their reports into one."""
+"""Run one or more recipes and fold their reports into one; skip those with nothing to do.
+
+A lake recipe whose inputs all match its last clean run's (catalog_sync.sync.fingerprint) is
+answered without DataHub: nothing to read, nothing to write. Every other recipe goes through
+DataHub's Pipeline (catalog_sync.ingest.pipeline), imported only then: it is most of a run's
+start-up time.
+"""
 
 from __future__ import annotations
 
-import logging
-import os
-import sqlite3
 import time
 from collections.abc import Sequence
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-import requests
-import urllib3
-from datahub.ingestion.run.pipeline import Pipeline
-
-from catalog_sync.errors import (
-    BadInputError,
-    CatalogSyncError,
-    RecipeError,
-    SinkUnavailableError,
-)
-from catalog_sync.ingest.recipe import load_recipe
-from catalog_sync.report import MAX_PROBLEMS, Problem, RecipeResult, RunReport
+from catalog_sync.lite_file import checkpoint_catalog
+from catalog_sync.report import RecipeResult, RunReport
 from catalog_sync.settings import Settings
+from catalog_sync.sync import fingerprint
 from catalog_sync.sync.lock import lock_path, run_lock
 
-logger = logging.getLogger(__name__)
 
-# No network beyond the catalog: DataHub's telemetry must never phone home from a job.
-os.environ.setdefault("DATAHUB_TELEMETRY_ENABLED", "false")
-
-
-_STALE_TITLE = "Skipping stateful ingestion / stale entity removal"
-_THRESHOLD_MESSAGE = (
-    "more assets than the fail-safe threshold allows are gone since the last successful run; "
-    "nothing was soft-deleted. Check the recipe (paths, globs, credentials), raise "
-    "stateful_ingestion.fail_safe_threshold, or run `catalog-sync ingest --force` if the "
-    "removals are real"
-)
-
-
-def _problem(title: str, message: str, context: str, recipe: str) -> Problem:
-    if title == _STALE_TITLE and "fail_safe_threshold" in message:
-        return Problem("Stale removal refused", _THRESHOLD_MESSAGE, context, recipe)
-    return Problem(title, message, context, recipe)
-
-
-def _sink_problem(entry: dict[str, Any], recipe: str) -> Problem:
-    """DataHub sinks report dicts: {"error"|"warning": message, "info": {urn, ...}} or {"e": exc}."""
-    message = entry.get("error") or entry.get("warning") or entry.get("e") or entry
-    info = entry.get("info")
-    if not isinstance(info, dict):
-        info = {}
-    context = info.get("urn") or info.get("workunit_id") or ""
-    return Problem("Sink write failed", str(message).splitlines()[0][:500], str(context), recipe)
-
-
-def _problems(entries: Any, recipe: str) -> list[Problem]:
-    problems = []
-    for entry in list(entries)[:MAX_PROBLEMS]:
-        if isinstance(entry, str):
-            problems.append(Problem("Sink error", entry, "", recipe))
-            continue
-        if isinstance(entry, dict):
-            problems.append(_sink_problem(entry, recipe))
-            continue
-        context = entry.context
-        if isinstance(context, list):
-            context = "; ".join(str(c) for c in context)
-        problems.append(
-            _problem(entry.title or "", entry.message or "", str(context or ""), recipe)
-        )
-    return problems
-
-
-def _unreachable(err: BaseException) -> BaseException | None:
-    """The network error behind a sink that could not start (GMS down or answering 5xx)."""
-    seen: BaseException | None = err
-    while seen is not None:
-        if isinstance(seen, requests.RequestException | urllib3.exceptions.HTTPError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
-class SyncPipeline(Pipeline):
-    """DataHub's Pipeline, but stale-removal state is committed only when every write landed.
-
-    DataHub commits checkpoints even after sink failures; a soft-delete that never reached the
-    catalog would then be forgotten. Source failures are already safe: DataHub's handler then
-    carries the previous run's URNs into the new state.
-    """
-
-    def _warn_old_cli_version(self) -> None:
-        """Skipped: DataHub asks PyPI and GitHub for newer releases on every run (importing
-        aiohttp, waiting up to 2 s): network a scheduled job must not need."""
-
-    def process_commits(self) -> None:
-        # The datahub-rest sink writes from a thread pool and has no flush(): drain it (its
-        # shutdown is idempotent) so every write's failure is on the report before we look.
-        executor = getattr(self.sink, "executor", None)
-        if executor is not None:
-            executor.shutdown()
-        if self.sink.get_report().failures:
-            logger.warning("sink failures: keeping the previous stale-removal state")
-            return
-        super().process_commits()
-
-
-def _cause(err: BaseException) -> CatalogSyncError | None:
-    """The CatalogSyncError behind DataHub's wrappers (PipelineInitError and friends)."""
-    seen: BaseException | None = err
-    while seen is not None:
-        if isinstance(seen, CatalogSyncError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
-def _result(recipe_name: str, pipeline: Pipeline, seconds: float) -> RecipeResult:
-    source_report = pipeline.source.get_report()
-    sink_report = pipeline.sink.get_report()
-    result = RecipeResult(
-        recipe=recipe_name,
-        source=pipeline.source_type or "",
-        sink=pipeline.sink_type or "",
-        seconds=round(seconds, 3),
-        records_written=sink_report.total_records_written,
-    )
-    for counter in ("datasets", "containers", "files", "rows", "bytes", "unchanged"):
-        setattr(result, counter, int(getattr(source_report, counter, 0) or 0))
-    soft_deleted = getattr(source_report, "soft_deleted_stale_entities", None)
-    result.soft_deleted = len(soft_deleted) if soft_deleted is not None else 0
-    result.warnings = _problems(source_report.warnings, recipe_name) + _problems(
-        sink_report.warnings, recipe_name
-    )
-    result.failures = _problems(source_report.failures, recipe_name) + _problems(
-        sink_report.failures, recipe_name
-    )
-    return result
+def _catalog_of(recipe: dict[str, Any]) -> Path | None:
+    """The embedded catalog file a loaded recipe writes, if it writes one."""
+    sink = recipe.get("sink", {})
+    if sink.get("type") != "datahub-lite":
+        return None
+    return Path(sink["config"]["config"]["file"])
 
 
 def run_recipe(
-    path: Path, settings: Settings, *, force: bool = False, wait_seconds: float = 0.0
+    path: Path, settings: Settings, *, force: bool = False, wait_seconds: float = 0.0,
+    unchanged: fingerprint.Unchanged | None = None,
 ) -> RecipeResult:
     """Run one recipe; bad input raises (exit 2), asset failures land in the result (exit 1).
 
     The run holds the catalog's lock (see `catalog_sync.sync.lock`), so two runs never
-    interleave; `force` lifts the stale-removal threshold.
+    interleave; `force` lifts the stale-removal threshold. `unchanged`: the recipe was found
+    unchanged (`fingerprint.find_unchanged`) and is answered without a run if, under the lock,
+    the catalog still is as its last clean run left it.
     """
+    if unchanged is not None:
+        name = unchanged.pipeline_name
+        lock = lock_path(unchanged.catalog, name, settings.catalog.parent / "locks")
+        with run_lock(lock, wait_seconds=wait_seconds):
+            started = time.perf_counter()
+            result = unchanged.confirmed()
+            if result is not None:
+                result.seconds = round(time.perf_counter() - started, 3)
+                return result
+    observed = fingerprint.Observed(path)
+    from catalog_sync.ingest.recipe import load_recipe
+
     recipe = load_recipe(path, settings, force=force)
-    sink = recipe.get("sink", {})
-    catalog: Path | None = None
-    if sink.get("type") == "datahub-lite":
-        catalog = Path(sink["config"]["config"]["file"])
+    catalog = _catalog_of(recipe)
+    if catalog is not None:
         catalog.parent.mkdir(parents=True, exist_ok=True)
     lock = lock_path(catalog, recipe["pipeline_name"], settings.catalog.parent / "locks")
     with run_lock(lock, wait_seconds=wait_seconds):
-        result = _run_locked(path, recipe)
-        if catalog is not None:
-            checkpoint_catalog(catalog)
+        return _run_locked(path, recipe, catalog, observed)
+
+
+def _run_locked(
+    path: Path, recipe: dict[str, Any], catalog: Path | None, observed: fingerprint.Observed
+) -> RecipeResult:
+    from catalog_sync.ingest.pipeline import run_pipeline
+    from catalog_sync.sources.base import AssetSource, tags_dir_of
+
+    def before_run(source: object) -> None:
+        if catalog is not None and isinstance(source, AssetSource):
+            observed.inputs(source.listed_inputs(), tags_dir_of(source.config))
+
+    name = recipe["pipeline_name"]
+    if catalog is not None:
+        fingerprint.forget(catalog, name)
+    result, pipeline = run_pipeline(path, recipe, before_run)
+    if catalog is None:
         return result
-
-
-def checkpoint_catalog(catalog: Path) -> None:
-    """Fold the write-ahead log into the catalog file, so the file alone is the whole catalog."""
-    if not catalog.is_file():
-        return
-    try:
-        with closing(sqlite3.connect(catalog, timeout=10)) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sqlite3.Error as err:  # a reader mid-snapshot: the next run checkpoints instead
-        logger.warning("catalog checkpoint of %s postponed: %s", catalog, err)
-
-
-def _run_locked(path: Path, recipe: dict[str, Any]) -> RecipeResult:
-    started = time.perf_counter()
-    try:
-        pipeline = SyncPipeline.create(recipe, report_to=None, no_progress=True)
-    except Exception as err:
-        cause = _cause(err)
-        if isinstance(cause, BadInputError):
-            raise RecipeError(str(path), str(cause)) from err
-        if cause is not None:
-            raise cause from err
-        network = _unreachable(err)
-        if network is not None:
-            sink = recipe.get("sink", {})
-            where = (sink.get("config") or {}).get("server") or sink.get("type", "")
-            raise SinkUnavailableError(str(where), str(network).splitlines()[0]) from err
-        raise RecipeError(str(path), f"cannot start pipeline: {str(err).splitlines()[0]}") from err
-    try:
-        pipeline.run()
-    except Exception as err:  # the pipeline already reported what it could
-        cause = _cause(err)
-        if isinstance(cause, BadInputError):
-            raise RecipeError(str(path), str(cause)) from err
-        result = _result(str(path), pipeline, time.perf_counter() - started)
-        result.failures.append(Problem("Run aborted", str(err).splitlines()[0], "", str(path)))
-        return result
-    return _result(str(path), pipeline, time.perf_counter() - started)
+    checkpoint_catalog(catalog)
+    source = pipeline.source if pipeline is not None else None
+    if (
+        isinstance(source, AssetSource)
+        and not result.failures
+        and all(w.title in source.REPLAYABLE_WARNINGS for w in result.warnings)
+    ):
+        observed.record(catalog, name, source.catalogued, result)
+    return result
 
 
 def run_recipes(
     paths: Sequence[Path], settings: Settings, *, force: bool = False, wait_seconds: float = 0.0
 ) -> RunReport:
-    """All recipes are validated first, so bad input in any one writes nothing at all."""
-    for path in paths:
-        load_recipe(path, settings, force=force)
-    report = RunReport()
+    """All recipes are validated first, so bad input in any one writes nothing at all. A
+    recipe whose inputs match its last clean run's needs no validation: that run validated
+    the very same inputs."""
     started = time.perf_counter()
+    unchanged = {path: fingerprint.find_unchanged(path, settings) for path in paths}
+    pending = [path for path in paths if unchanged[path] is None]
+    if pending:
+        from catalog_sync.ingest.recipe import load_recipe
+
+        for path in pending:
+            load_recipe(path, settings, force=force)
+    report = RunReport()
     for path in paths:
         report.recipes.append(
-            run_recipe(path, settings, force=force, wait_seconds=wait_seconds)
+            run_recipe(
+                path, settings, force=force, wait_seconds=wait_seconds,
+                unchanged=unchanged[path],
+            )
         )
     report.seconds = time.perf_counter() - started
     return report

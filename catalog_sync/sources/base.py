@@ -82,10 +82,17 @@ class AssetSourceReport(StaleEntityRemovalSourceReport):
     tags_applied: dict[str, int] = field(default_factory=dict)
 
 
+def tags_dir_of(config: AssetSourceConfig) -> Path:
+    """The recipe's `tags_dir`, else the deployment's (CATALOG_SYNC_TAGS_DIR)."""
+    return Path(config.tags_dir) if config.tags_dir else get_settings().tags_dir
+
+
 def _tag_policy(config: AssetSourceConfig) -> tuple[TagSet, list[TagRule]]:
     """The tags/ folder plus the recipe's own rules; bad rules raise TagRulesError."""
-    tags_dir = Path(config.tags_dir) if config.tags_dir else get_settings().tags_dir
-    return load_tag_set(tags_dir), parse_inline_rules(config.tag_rules, "recipe tag_rules")
+    return (
+        load_tag_set(tags_dir_of(config)),
+        parse_inline_rules(config.tag_rules, "recipe tag_rules"),
+    )
 
 
 def _last_urns(handler: StaleEntityRemovalHandler) -> frozenset[str]:
@@ -114,6 +121,8 @@ class AssetSource(StatefulIngestionSourceBase):
             StoredAspects(lite) if lite is not None and not config.rewrite_unchanged else None
         )
         self._stale_handlers: list[tuple[StaleEntityRemovalHandler, frozenset[str]]] = []
+        # Every URN this run wrote or found unchanged: what an unchanged-run fingerprint covers.
+        self.catalogued: set[str] = set()
 
     @classmethod
     def check_config(cls, config: AssetSourceConfig) -> None:
@@ -124,6 +133,17 @@ class AssetSource(StatefulIngestionSourceBase):
     @abstractmethod
     def assets(self) -> Iterable[Asset]:
         """Every asset the source finds, one at a time."""
+
+    # Warnings that follow from `listed_inputs` alone, so an unchanged run may report them again
+    # without reading anything (catalog_sync.sync.fingerprint); any other warning means the
+    # next run is a full one.
+    REPLAYABLE_WARNINGS: frozenset[str] = frozenset()
+
+    def listed_inputs(self) -> list[Path] | None:
+        """Local folders whose listing (names, sizes, modification times) determines everything
+        this source reads, so an unchanged listing means an unchanged run
+        (catalog_sync.sync.fingerprint); None when something else does (a database, S3)."""
+        return None
 
     def get_report(self) -> AssetSourceReport:
         return self.report
@@ -155,6 +175,7 @@ class AssetSource(StatefulIngestionSourceBase):
 
     def _still_live(self, urn: str) -> None:
         """Record `urn` as seen this run without writing it (see `catalog.unchanged`)."""
+        self.catalogued.add(urn)
         for handler, _ in self._stale_handlers:
             handler.add_entity_to_state("", urn)
 
@@ -192,6 +213,11 @@ class AssetSource(StatefulIngestionSourceBase):
         return fact_properties(facts, recipe_only.origins)
 
     def get_workunits_internal(self) -> Iterable[MetadataWorkUnit]:
+        for unit in self._workunits():
+            self.catalogued.add(unit.get_urn())
+            yield unit
+
+    def _workunits(self) -> Iterable[MetadataWorkUnit]:
         emitted_containers: set[str] = set()
         used_tags: set[str] = set()
         for asset in self.assets():

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from catalog_sync.errors import CatalogSyncError, RunLockedError
+from catalog_sync.sync.paths import safe_name
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,7 @@ def lock_path(catalog: Path | None, pipeline_name: str, state_dir: Path) -> Path
     lock per pipeline name under `state_dir`, which guards runs on this host only."""
     if catalog is not None:
         return catalog.with_name(f"{catalog.name}.lock")
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in pipeline_name)
-    return state_dir / f"{safe}.lock"
+    return state_dir / f"{safe_name(pipeline_name)}.lock"
 
 
 def _holder(handle: int) -> str:

@@ -159,12 +159,6 @@ def write_ahead(state: StateProviderWrapper) -> Processor | None:
     return process
 
 
-def state_file(catalog: Path, pipeline_name: str) -> Path:
-    """One state file per pipeline: the file provider rewrites its whole file on commit."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in pipeline_name)
-    return catalog.with_name(f"{catalog.stem}.state") / f"{safe}.json"
-
-
 def stateful_defaults(
     source_config: dict[str, Any], *, state_file_path: Path | None, force: bool
 ) -> None:

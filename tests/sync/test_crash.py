@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from catalog_sync.settings import get_settings
+from catalog_sync.sync.paths import fingerprint_file
 from tests.sync.conftest import CLI, Ingest, Run, export, write_tables
 
 RECIPE = "recipes/lake.yml"
@@ -85,10 +86,13 @@ def test_sigkill_mid_run_then_rerun_equals_a_clean_run(
 
     written = _kill_mid_run(workdir)
     assert 0 < written < NEW_TABLES, "the kill did not land mid-run"
+    # The first run's fingerprint went before the killed run wrote: no shortcut past the crash.
+    assert not fingerprint_file(workdir / "catalog.db", "catalog-sync-lake").exists()
 
     rerun = ingest(RECIPE)
     assert rerun.exit_code == 0, rerun.output
     assert rerun.report["soft_deleted"] == 3
+    assert not rerun.report["recipes"][0]["inputs_unchanged"]
 
     assert _clean_run(twin, ingest, monkeypatch).report["soft_deleted"] == 3
 

@@ -111,6 +111,20 @@ class LakeSource(AssetSource):
         assert isinstance(config, LakeSourceConfig)
         _checked_roots(config)
 
+    REPLAYABLE_WARNINGS = frozenset(
+        {"Folder not listable", "Unreadable parquet file", "Schema drift: type conflict"}
+    )
+
+    def listed_inputs(self) -> list[Path] | None:
+        """The local roots, when the run reads only what their listing vouches for: footers
+        of files whose size and modification time are known (`incremental`), compared with
+        the catalog (not `rewrite_unchanged`)."""
+        if not self.config.incremental or self.config.rewrite_unchanged:
+            return None
+        if any(root.scheme != "file" for root in self.roots):
+            return None
+        return [Path(root.path) for root in self.roots]
+
     def _tables(self) -> Iterator[TableFolder]:
         for root in self.roots:
             unlisted = partial(self._unlisted, root)

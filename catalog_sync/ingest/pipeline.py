@@ -1,0 +1,172 @@
+"""One recipe through DataHub's Pipeline, its reports folded into a RecipeResult."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+import urllib3
+from datahub.ingestion.api.source import Source
+from datahub.ingestion.run.pipeline import Pipeline
+
+from catalog_sync.errors import (
+    BadInputError,
+    CatalogSyncError,
+    RecipeError,
+    SinkUnavailableError,
+)
+from catalog_sync.report import MAX_PROBLEMS, Problem, RecipeResult
+
+logger = logging.getLogger(__name__)
+
+# No network beyond the catalog: DataHub's telemetry must never phone home from a job.
+os.environ.setdefault("DATAHUB_TELEMETRY_ENABLED", "false")
+
+
+_STALE_TITLE = "Skipping stateful ingestion / stale entity removal"
+_THRESHOLD_MESSAGE = (
+    "more assets than the fail-safe threshold allows are gone since the last successful run; "
+    "nothing was soft-deleted. Check the recipe (paths, globs, credentials), raise "
+    "stateful_ingestion.fail_safe_threshold, or run `catalog-sync ingest --force` if the "
+    "removals are real"
+)
+
+
+def _problem(title: str, message: str, context: str, recipe: str) -> Problem:
+    if title == _STALE_TITLE and "fail_safe_threshold" in message:
+        return Problem("Stale removal refused", _THRESHOLD_MESSAGE, context, recipe)
+    return Problem(title, message, context, recipe)
+
+
+def _sink_problem(entry: dict[str, Any], recipe: str) -> Problem:
+    """DataHub sinks report dicts: {"error"|"warning": message, "info": {urn, ...}} or {"e": exc}."""
+    message = entry.get("error") or entry.get("warning") or entry.get("e") or entry
+    info = entry.get("info")
+    if not isinstance(info, dict):
+        info = {}
+    context = info.get("urn") or info.get("workunit_id") or ""
+    return Problem("Sink write failed", str(message).splitlines()[0][:500], str(context), recipe)
+
+
+def _problems(entries: Any, recipe: str) -> list[Problem]:
+    problems = []
+    for entry in list(entries)[:MAX_PROBLEMS]:
+        if isinstance(entry, str):
+            problems.append(Problem("Sink error", entry, "", recipe))
+            continue
+        if isinstance(entry, dict):
+            problems.append(_sink_problem(entry, recipe))
+            continue
+        context = entry.context
+        if isinstance(context, list):
+            context = "; ".join(str(c) for c in context)
+        problems.append(
+            _problem(entry.title or "", entry.message or "", str(context or ""), recipe)
+        )
+    return problems
+
+
+def _unreachable(err: BaseException) -> BaseException | None:
+    """The network error behind a sink that could not start (GMS down or answering 5xx)."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, requests.RequestException | urllib3.exceptions.HTTPError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+class SyncPipeline(Pipeline):
+    """DataHub's Pipeline, but stale-removal state is committed only when every write landed.
+
+    DataHub commits checkpoints even after sink failures; a soft-delete that never reached the
+    catalog would then be forgotten. Source failures are already safe: DataHub's handler then
+    carries the previous run's URNs into the new state.
+    """
+
+    def _warn_old_cli_version(self) -> None:
+        """Skipped: DataHub asks PyPI and GitHub for newer releases on every run (importing
+        aiohttp, waiting up to 2 s): network a scheduled job must not need."""
+
+    def process_commits(self) -> None:
+        # The datahub-rest sink writes from a thread pool and has no flush(): drain it (its
+        # shutdown is idempotent) so every write's failure is on the report before we look.
+        executor = getattr(self.sink, "executor", None)
+        if executor is not None:
+            executor.shutdown()
+        if self.sink.get_report().failures:
+            logger.warning("sink failures: keeping the previous stale-removal state")
+            return
+        super().process_commits()
+
+
+def _cause(err: BaseException) -> CatalogSyncError | None:
+    """The CatalogSyncError behind DataHub's wrappers (PipelineInitError and friends)."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, CatalogSyncError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _result(recipe_name: str, pipeline: Pipeline, seconds: float) -> RecipeResult:
+    source_report = pipeline.source.get_report()
+    sink_report = pipeline.sink.get_report()
+    result = RecipeResult(
+        recipe=recipe_name,
+        source=pipeline.source_type or "",
+        sink=pipeline.sink_type or "",
+        seconds=round(seconds, 3),
+        records_written=sink_report.total_records_written,
+    )
+    for counter in ("datasets", "containers", "files", "rows", "bytes", "unchanged"):
+        setattr(result, counter, int(getattr(source_report, counter, 0) or 0))
+    soft_deleted = getattr(source_report, "soft_deleted_stale_entities", None)
+    result.soft_deleted = len(soft_deleted) if soft_deleted is not None else 0
+    result.warnings = _problems(source_report.warnings, recipe_name) + _problems(
+        sink_report.warnings, recipe_name
+    )
+    result.failures = _problems(source_report.failures, recipe_name) + _problems(
+        sink_report.failures, recipe_name
+    )
+    return result
+
+
+def run_pipeline(
+    path: Path, recipe: dict[str, Any], before_run: Callable[[Source], None] | None = None
+) -> tuple[RecipeResult, Pipeline | None]:
+    """Run a loaded recipe; the pipeline comes back when it ran to its end (None if aborted).
+    `before_run` sees the source once it is configured, before it reads anything."""
+    started = time.perf_counter()
+    try:
+        pipeline = SyncPipeline.create(recipe, report_to=None, no_progress=True)
+    except Exception as err:
+        cause = _cause(err)
+        if isinstance(cause, BadInputError):
+            raise RecipeError(str(path), str(cause)) from err
+        if cause is not None:
+            raise cause from err
+        network = _unreachable(err)
+        if network is not None:
+            sink = recipe.get("sink", {})
+            where = (sink.get("config") or {}).get("server") or sink.get("type", "")
+            raise SinkUnavailableError(str(where), str(network).splitlines()[0]) from err
+        raise RecipeError(str(path), f"cannot start pipeline: {str(err).splitlines()[0]}") from err
+    try:
+        if before_run is not None:
+            before_run(pipeline.source)
+        pipeline.run()
+    except Exception as err:  # the pipeline already reported what it could
+        cause = _cause(err)
+        if isinstance(cause, BadInputError):
+            raise RecipeError(str(path), str(cause)) from err
+        result = _result(str(path), pipeline, time.perf_counter() - started)
+        result.failures.append(Problem("Run aborted", str(err).splitlines()[0], "", str(path)))
+        return result, None
+    return _result(str(path), pipeline, time.perf_counter() - started), pipeline

@@ -1,0 +1,25 @@
+"""Where a pipeline's sync files live beside the embedded catalog: state, journal, fingerprint.
+
+Free of DataHub imports, so the unchanged-run check (catalog_sync.sync.fingerprint) finds them
+before DataHub is loaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def safe_name(pipeline_name: str) -> str:
+    """A pipeline name as a file name: anything but letters, digits, `-_.` becomes `_`."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in pipeline_name)
+
+
+def state_file(catalog: Path, pipeline_name: str) -> Path:
+    """One state file per pipeline: the file provider rewrites its whole file on commit."""
+    return catalog.with_name(f"{catalog.stem}.state") / f"{safe_name(pipeline_name)}.json"
+
+
+def fingerprint_file(catalog: Path, pipeline_name: str) -> Path:
+    """The inputs of the pipeline's last clean run, beside its state."""
+    state = state_file(catalog, pipeline_name)
+    return state.with_name(f"{state.stem}.inputs.json")
