@@ -30,6 +30,10 @@ def _print_report(report: RunReport) -> None:
                       str(r["rows"]), str(r["bytes"]), str(r["warnings"]), str(r["failures"]),
                       f"{r['seconds']:.2f}")
     console.print(table)
+    for r in report.recipes:
+        if r.inputs_unchanged:
+            console.print(f"[dim]{r.recipe}: inputs and catalog unchanged since its last clean "
+                          "run; nothing read or written[/]", highlight=False, soft_wrap=True)
     for w in report.warnings:
         console.print(f"[yellow]warning[/] {w.title}: {w.message} [dim]{w.context}[/]",
                       highlight=False, soft_wrap=True)

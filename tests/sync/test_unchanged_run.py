@@ -224,3 +224,13 @@ def test_a_write_between_the_check_and_the_lock_means_a_full_run(
     urn = next(u for u, a, _ in export(workdir / "catalog.db") if a == "datasetProperties")
     assert CliRunner().invoke(app, ["tags", "add", urn, "training"]).exit_code == 0
     assert found.confirmed() is None
+
+
+def test_the_terminal_report_says_the_run_had_nothing_to_do(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    _clean_first_run(ingest)
+    shown = CliRunner().invoke(app, ["ingest", RECIPE], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "inputs and catalog unchanged since its last clean run" in shown.output
+    assert "4 datasets" in shown.output and "4 unchanged" in shown.output
