@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from catalog_sync.cli import quick_exit
 from catalog_sync.cli.output import console, fail, print_json
 from catalog_sync.cli.progress_bar import progress_bar
 from catalog_sync.errors import CatalogSyncError
@@ -87,4 +88,5 @@ def ingest(
         print_json(report.as_dict())
     else:
         _print_report(report)
+    quick_exit.request()
     raise typer.Exit(report.exit_code(strict_warnings))

@@ -17,6 +17,7 @@ from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.metadata.schema_classes import (
     ArrayTypeClass,
+    AuditStampClass,
     BooleanTypeClass,
     BrowsePathsV2Class,
     BytesTypeClass,
@@ -84,6 +85,11 @@ def dataset_urn(asset: Asset) -> str:
     )
 
 
+def _unknown_stamp() -> AuditStampClass:
+    """The default `created`/`lastModified` of DataHub's schemaMetadata and ownership."""
+    return AuditStampClass(time=0, actor="urn:li:corpuser:unknown")
+
+
 def _schema_field(field: Field) -> SchemaFieldClass:
     return SchemaFieldClass(
         fieldPath=field.path,
@@ -91,7 +97,10 @@ def _schema_field(field: Field) -> SchemaFieldClass:
         nativeDataType=field.native_type,
         nullable=field.nullable,
         description=field.description,
-        isPartOfKey=field.is_primary_key or None,
+        # Passed although they are the schema's defaults: a missing one costs DataHub's class
+        # a look-up in its avro schema per field (fields_dict builds a dict each time).
+        recursive=False,
+        isPartOfKey=field.is_primary_key,
         isPartitioningKey=field.is_partition_key or None,
         # SchemaField has no default slot; DataHub sources keep extras in jsonProps.
         jsonProps=json.dumps({"default": field.default}) if field.default is not None else None,
@@ -115,6 +124,10 @@ def _schema_metadata(asset: Asset, urn: str) -> SchemaMetadataClass:
         version=0,
         hash="",
         platformSchema=OtherSchemaClass(rawSchema=""),
+        # The schema's default stamps, built directly: left out, DataHub's class decodes each
+        # from its avro default, twice per table.
+        created=_unknown_stamp(),
+        lastModified=_unknown_stamp(),
         fields=[_schema_field(f) for f in asset.fields],
         primaryKeys=primary or None,
         foreignKeys=foreign_keys or None,
@@ -209,7 +222,8 @@ def dataset_workunits(
     if asset.owner:
         aspects.append(
             OwnershipClass(
-                owners=[OwnerClass(owner=make_user_urn(asset.owner), type=OwnershipTypeClass.TECHNICAL_OWNER)]
+                owners=[OwnerClass(owner=make_user_urn(asset.owner), type=OwnershipTypeClass.TECHNICAL_OWNER)],
+                lastModified=_unknown_stamp(),
             )
         )
     profile = _profile(asset)

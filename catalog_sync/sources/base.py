@@ -22,7 +22,10 @@ from datahub.ingestion.source.state.stateful_ingestion_base import (
     StatefulIngestionConfigBase,
     StatefulIngestionSourceBase,
 )
-from datahub.ingestion.workunit_processors import AutoStaleEntityRemovalProcessor
+from datahub.ingestion.workunit_processors import (
+    AutoMaterializeReferencedTagsTermsProcessor,
+    AutoStaleEntityRemovalProcessor,
+)
 from pydantic import Field, field_validator
 
 from catalog_sync.catalog.existing_tags import existing_tags_reader, lite_file_of
@@ -33,7 +36,7 @@ from catalog_sync.emit.tags import tag_entity_workunits
 from catalog_sync.emit.views import sync_gms_views
 from catalog_sync.model import Asset
 from catalog_sync.settings import get_settings
-from catalog_sync.sources.processors import EXCLUDED_PROCESSORS, size_guard
+from catalog_sync.sources.processors import EXCLUDED_PROCESSORS, materialize_tags, size_guard
 from catalog_sync.sync.state import Processor, write_ahead
 from catalog_sync.tagging import TagSet, decide_tags, load_tag_set
 from catalog_sync.tagging.definitions import TagRule, check_tag_name, parse_inline_rules
@@ -153,7 +156,14 @@ class AssetSource(StatefulIngestionSourceBase):
         return [*super().get_excluded_workunit_processors(), *EXCLUDED_PROCESSORS]
 
     def get_workunit_processors(self) -> list[Processor | None]:
-        processors = super().get_workunit_processors()
+        # DataHub's tag and term materialiser, with a faster URN walk (same output, same place).
+        processors = [
+            materialize_tags(owner)
+            if isinstance(owner := getattr(p, "__self__", None),
+                          AutoMaterializeReferencedTagsTermsProcessor)
+            else p
+            for p in super().get_workunit_processors()
+        ]
         # DataHub's stale-removal processor records each URN emitted; `keep` adds to the same
         # state. Built before `get_workunits_internal` runs, so known by the time `assets()` is.
         self._stale_handlers = [
