@@ -48,7 +48,8 @@ def run_recipe(
             if result is not None:
                 result.seconds = round(time.perf_counter() - started, 3)
                 return result
-    observed = fingerprint.Observed(path)
+    # Only a recipe the shortcut may answer gets a fingerprint (a lake into the embedded catalog).
+    observed = fingerprint.Observed(path) if fingerprint.light_pipeline_name(path, settings) else None
     from catalog_sync.ingest.recipe import load_recipe
 
     recipe = load_recipe(path, settings, force=force)
@@ -61,13 +62,14 @@ def run_recipe(
 
 
 def _run_locked(
-    path: Path, recipe: dict[str, Any], catalog: Path | None, observed: fingerprint.Observed
+    path: Path, recipe: dict[str, Any], catalog: Path | None,
+    observed: fingerprint.Observed | None,
 ) -> RecipeResult:
     from catalog_sync.ingest.pipeline import run_pipeline
     from catalog_sync.sources.base import AssetSource, tags_dir_of
 
     def before_run(source: object) -> None:
-        if catalog is not None and isinstance(source, AssetSource):
+        if observed is not None and catalog is not None and isinstance(source, AssetSource):
             observed.inputs(source.listed_inputs(), tags_dir_of(source.config))
 
     name = recipe["pipeline_name"]
@@ -79,7 +81,8 @@ def _run_locked(
     checkpoint_catalog(catalog)
     source = pipeline.source if pipeline is not None else None
     if (
-        isinstance(source, AssetSource)
+        observed is not None
+        and isinstance(source, AssetSource)
         and not result.failures
         and all(w.title in source.REPLAYABLE_WARNINGS for w in result.warnings)
     ):
