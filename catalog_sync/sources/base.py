@@ -172,7 +172,13 @@ class AssetSource(StatefulIngestionSourceBase):
             if isinstance(owner, AutoStaleEntityRemovalProcessor)
         ]
         # The URN journal that makes stale removal survive a killed run (catalog_sync.sync.state).
-        return [*processors, size_guard(self), write_ahead(self.state_provider)]
+        return [*processors, size_guard(self), write_ahead(self.state_provider), self._note_urns]
+
+    def _note_urns(self, stream: Iterable[MetadataWorkUnit]) -> Iterable[MetadataWorkUnit]:
+        """Last in the chain, so it sees what DataHub's processors add too (tag key aspects)."""
+        for unit in stream:
+            self.catalogued.add(unit.get_urn())
+            yield unit
 
     def keep(self, urn: str) -> None:
         """`urn` still exists but could not be read this run (a revoked grant, an unreadable
@@ -223,11 +229,6 @@ class AssetSource(StatefulIngestionSourceBase):
         return fact_properties(facts, recipe_only.origins)
 
     def get_workunits_internal(self) -> Iterable[MetadataWorkUnit]:
-        for unit in self._workunits():
-            self.catalogued.add(unit.get_urn())
-            yield unit
-
-    def _workunits(self) -> Iterable[MetadataWorkUnit]:
         emitted_containers: set[str] = set()
         used_tags: set[str] = set()
         for asset in self.assets():
