@@ -20,7 +20,7 @@ from catalog_sync.errors import CatalogSyncError, RecipeError
 from catalog_sync.report import MAX_PROBLEMS
 from catalog_sync.settings import Settings
 from catalog_sync.sources.base import AssetSourceConfig
-from catalog_sync.sync.paths import state_file
+from catalog_sync.sync.paths import gms_journal_file, state_file
 from catalog_sync.sync.state import stateful_defaults
 
 RECIPE_KEYS = frozenset(
@@ -66,7 +66,8 @@ def source_config_class(kind: str) -> type[Any]:
 
 def _enable_stale_removal(recipe: dict[str, Any], settings: Settings, force: bool) -> None:
     """catalog-sync sources remove stale assets by default: state beside the embedded catalog,
-    or in GMS for a `datahub-rest` sink; other sinks have no catalog to remove from."""
+    or in GMS for a `datahub-rest` sink (its write-ahead journal under the catalog's folder);
+    other sinks have no catalog to remove from."""
     source = recipe["source"]
     config_class = source_config_class(source["type"])
     if not issubclass(config_class, AssetSourceConfig):
@@ -77,13 +78,15 @@ def _enable_stale_removal(recipe: dict[str, Any], settings: Settings, force: boo
         if not catalog:
             return
         path: Path | None = state_file(Path(catalog), recipe["pipeline_name"])
+        journal: Path | None = None
     elif sink.get("type") == "datahub-rest":
         path = None
+        journal = gms_journal_file(settings.catalog.parent, recipe["pipeline_name"])
     else:
         return
     if source.get("config") is None:
         source["config"] = {}
-    stateful_defaults(source["config"], state_file_path=path, force=force)
+    stateful_defaults(source["config"], state_file_path=path, force=force, journal_path=journal)
 
 
 def _validate_source(path: str, source: Any) -> None:

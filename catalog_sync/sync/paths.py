@@ -1,4 +1,5 @@
-"""Where a pipeline's sync files live beside the embedded catalog: state, journal, fingerprint.
+"""Where a pipeline's sync files live beside the embedded catalog: state, journal, fingerprint;
+and where the journal of a pipeline writing to GMS lives.
 
 Free of DataHub imports, so the unchanged-run check (catalog_sync.sync.fingerprint) finds them
 before DataHub is loaded.
@@ -23,3 +24,9 @@ def fingerprint_file(catalog: Path, pipeline_name: str) -> Path:
     """The inputs of the pipeline's last clean run, beside its state."""
     state = state_file(catalog, pipeline_name)
     return state.with_name(f"{state.stem}.inputs.json")
+
+
+def gms_journal_file(catalog_dir: Path, pipeline_name: str) -> Path:
+    """The write-ahead URN journal of a pipeline whose state GMS keeps: on local disk, under
+    the catalog's folder (`<catalog dir>/state/<pipeline>.journal`)."""
+    return catalog_dir / "state" / f"{safe_name(pipeline_name)}.journal"

@@ -7,9 +7,11 @@ killed while committing leaves the previous state intact; with GMS it is kept in
 
 DataHub commits state only at the end of a run, so an asset first written by a run that was
 then killed would be in no state at all, and never removed if it vanished before the next run.
-With the file provider every URN is first appended to a write-ahead journal beside the state
-(`<pipeline>.json.journal`); the next run adds a leftover journal's URNs to the previous state,
-and a committed run deletes the journal.
+So every URN is first appended to a write-ahead journal on local disk: beside the state file
+(`<pipeline>.json.journal`), or for GMS under the catalog's folder (`state/<pipeline>.journal`,
+provider `catalog-sync-datahub`, DataHub's `datahub` provider plus the journal). The next run
+adds a leftover journal's URNs to the previous state, and a run whose state was committed
+deletes the journal; a run that committed nothing (sink failures, a failed commit) keeps it.
 """
 
 from __future__ import annotations
@@ -23,12 +25,17 @@ from typing import IO, Any
 from datahub.ingestion.api.common import PipelineContext
 from datahub.ingestion.api.ingestion_job_checkpointing_provider_base import JobId
 from datahub.ingestion.api.workunit import MetadataWorkUnit
+from datahub.ingestion.graph.client import DataHubGraph
 from datahub.ingestion.source.state.checkpoint import Checkpoint
 from datahub.ingestion.source.state.entity_removal_state import (
     STATEFUL_INGESTION_IGNORED_ENTITY_TYPES,
     GenericCheckpointState,
 )
 from datahub.ingestion.source.state.stateful_ingestion_base import StateProviderWrapper
+from datahub.ingestion.source.state_provider.datahub_ingestion_checkpointing_provider import (
+    DatahubIngestionCheckpointingProvider,
+    DatahubIngestionStateProviderConfig,
+)
 from datahub.ingestion.source.state_provider.file_ingestion_checkpointing_provider import (
     FileIngestionCheckpointingProvider,
     FileIngestionStateProviderConfig,
@@ -39,6 +46,7 @@ from datahub.utilities.urns.urn import guess_entity_type
 logger = logging.getLogger(__name__)
 
 STATE_PROVIDER = "catalog-sync-file"
+GMS_STATE_PROVIDER = "catalog-sync-datahub"
 # Half the catalog vanishing at once is far likelier a wrong path, glob or credentials than
 # real deletions; DataHub's own default (75%) lets too much go.
 DEFAULT_FAIL_SAFE_PERCENT = 50.0
@@ -46,36 +54,31 @@ NO_THRESHOLD = 100.0  # DataHub's handler disables the check at 100
 _MAX_STATE_BYTES = 2**24  # DataHub's default max_checkpoint_state_size
 
 
-class AtomicFileCheckpointingProvider(FileIngestionCheckpointingProvider):
-    """DataHub's `file` checkpointing provider, but the state file is replaced atomically
-    (write beside, fsync, rename): a half-written state file would break every later run; and
-    with a write-ahead journal of the URNs a run writes."""
+class WriteAheadJournal:
+    """The URNs a run writes, each appended (and flushed) before it is written; what a run that
+    never committed left behind is `inherited`, for the next run to add to the last state."""
 
-    def __init__(self, config: FileIngestionStateProviderConfig) -> None:
-        super().__init__(config)
-        self.journal_path = Path(f"{config.filename}.journal")
+    def __init__(self, path: Path) -> None:
+        self.path = path
         # Read before this run appends: what a killed run wrote and no state records.
-        self.inherited = _recover_journal(self.journal_path)
-        self._journal: IO[str] | None = None
-
-    @classmethod
-    def create(
-        cls, config_dict: dict[str, Any], ctx: PipelineContext
-    ) -> AtomicFileCheckpointingProvider:
-        return cls(FileIngestionStateProviderConfig.model_validate(config_dict))
+        self.inherited = _recover_journal(path)
+        self._file: IO[str] | None = None
 
     def record(self, urn: str) -> None:
         """Journal `urn` before it is written: flushed, so a SIGKILL cannot lose it."""
-        if self._journal is None:
-            self.journal_path.parent.mkdir(parents=True, exist_ok=True)
-            self._journal = self.journal_path.open("a", encoding="utf-8")
-        self._journal.write(urn + "\n")
-        self._journal.flush()
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8")
+        self._file.write(urn + "\n")
+        self._file.flush()
 
-    def get_latest_checkpoint(
-        self, pipeline_name: str, job_name: JobId
+    def merge(
+        self,
+        aspect: DatahubIngestionCheckpointClass | None,
+        pipeline_name: str,
+        job_name: JobId,
     ) -> DatahubIngestionCheckpointClass | None:
-        aspect = super().get_latest_checkpoint(pipeline_name, job_name)
+        """The last committed checkpoint `aspect` with the inherited URNs added."""
         if not self.inherited:
             return aspect
         if aspect is None:
@@ -90,6 +93,47 @@ class AtomicFileCheckpointingProvider(FileIngestionCheckpointingProvider):
         for urn in self.inherited:
             checkpoint.state.add_checkpoint_urn("", urn)
         return checkpoint.to_checkpoint_aspect(_MAX_STATE_BYTES)
+
+    def discard(self) -> None:
+        """After a committed run: every URN journalled is now in the committed state (or was
+        carried over from it)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self.path.unlink(missing_ok=True)
+
+
+class AtomicFileCheckpointingProvider(FileIngestionCheckpointingProvider):
+    """DataHub's `file` checkpointing provider, but the state file is replaced atomically
+    (write beside, fsync, rename): a half-written state file would break every later run; and
+    with a write-ahead journal of the URNs a run writes."""
+
+    def __init__(self, config: FileIngestionStateProviderConfig) -> None:
+        super().__init__(config)
+        self.journal = WriteAheadJournal(Path(f"{config.filename}.journal"))
+
+    @property
+    def journal_path(self) -> Path:
+        return self.journal.path
+
+    @property
+    def inherited(self) -> list[str]:
+        return self.journal.inherited
+
+    @classmethod
+    def create(
+        cls, config_dict: dict[str, Any], ctx: PipelineContext
+    ) -> AtomicFileCheckpointingProvider:
+        return cls(FileIngestionStateProviderConfig.model_validate(config_dict))
+
+    def record(self, urn: str) -> None:
+        self.journal.record(urn)
+
+    def get_latest_checkpoint(
+        self, pipeline_name: str, job_name: JobId
+    ) -> DatahubIngestionCheckpointClass | None:
+        aspect = super().get_latest_checkpoint(pipeline_name, job_name)
+        return self.journal.merge(aspect, pipeline_name, job_name)
 
     def commit(self) -> None:
         final = Path(self.config.filename)
@@ -110,11 +154,45 @@ class AtomicFileCheckpointingProvider(FileIngestionCheckpointingProvider):
             os.fsync(directory)
         finally:
             os.close(directory)
-        # Every URN journalled is now in the committed state (or was carried over from it).
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
-        self.journal_path.unlink(missing_ok=True)
+        self.journal.discard()
+
+
+class JournalledDatahubStateProviderConfig(DatahubIngestionStateProviderConfig):
+    journal: str  # the write-ahead journal's path on local disk
+
+
+class JournalledDatahubCheckpointingProvider(DatahubIngestionCheckpointingProvider):
+    """DataHub's `datahub` provider (state kept in GMS, under the same dataJob URNs, so the
+    state of earlier runs carries over) with a write-ahead journal on local disk."""
+
+    def __init__(self, graph: DataHubGraph, journal: Path) -> None:
+        super().__init__(graph)
+        self.journal = WriteAheadJournal(journal)
+
+    @classmethod
+    def create(
+        cls, config_dict: dict[str, Any], ctx: PipelineContext
+    ) -> JournalledDatahubCheckpointingProvider:
+        config = JournalledDatahubStateProviderConfig.model_validate(config_dict)
+        graph = DataHubGraph(config.datahub_api) if config.datahub_api else ctx.graph
+        if graph is None:
+            raise ValueError("the state provider needs `datahub_api` or a datahub-rest sink")
+        return cls(graph, Path(config.journal))
+
+    def get_latest_checkpoint(
+        self, pipeline_name: str, job_name: JobId
+    ) -> DatahubIngestionCheckpointClass | None:
+        aspect = super().get_latest_checkpoint(pipeline_name, job_name)
+        return self.journal.merge(aspect, pipeline_name, job_name)
+
+    def commit(self) -> None:
+        # DataHub's commit raises if GMS refuses a checkpoint write (after the emitter's
+        # retries) and sets `committed` only once every one was accepted; with nothing to
+        # commit it writes nothing. Either way the journal must stay.
+        self.committed = False
+        super().commit()
+        if self.state_to_commit and self.committed:
+            self.journal.discard()
 
 
 def _recover_journal(path: Path) -> list[str]:
@@ -141,9 +219,9 @@ Processor = Callable[[Iterable[MetadataWorkUnit]], Iterable[MetadataWorkUnit]]
 
 def write_ahead(state: StateProviderWrapper) -> Processor | None:
     """A workunit processor journalling each URN DataHub's handler will track, before the sink
-    sees it; None unless the state is kept by AtomicFileCheckpointingProvider."""
-    provider = state.ingestion_checkpointing_state_provider
-    if not isinstance(provider, AtomicFileCheckpointingProvider):
+    sees it; None unless the state provider keeps a journal (catalog-sync's two providers)."""
+    journal = getattr(state.ingestion_checkpointing_state_provider, "journal", None)
+    if not isinstance(journal, WriteAheadJournal):
         return None
 
     def process(stream: Iterable[MetadataWorkUnit]) -> Iterable[MetadataWorkUnit]:
@@ -153,19 +231,24 @@ def write_ahead(state: StateProviderWrapper) -> Processor | None:
             if wu.is_primary_source and urn not in seen:
                 seen.add(urn)
                 if guess_entity_type(urn) not in STATEFUL_INGESTION_IGNORED_ENTITY_TYPES:
-                    provider.record(urn)
+                    journal.record(urn)
             yield wu
 
     return process
 
 
 def stateful_defaults(
-    source_config: dict[str, Any], *, state_file_path: Path | None, force: bool
+    source_config: dict[str, Any],
+    *,
+    state_file_path: Path | None,
+    force: bool,
+    journal_path: Path | None = None,
 ) -> None:
     """Switch stale removal on unless the recipe says otherwise; `force` lifts the threshold.
 
     `state_file_path` is set for the embedded catalog (file provider); None means the sink is
-    GMS and DataHub's `datahub` provider keeps the state there.
+    GMS, which keeps the state: with a write-ahead journal at `journal_path` if given
+    (catalog-sync's provider), else DataHub's own `datahub` provider, without one.
     """
     stateful = source_config.get("stateful_ingestion")
     if stateful is None:
@@ -175,6 +258,8 @@ def stateful_defaults(
     if "state_provider" not in stateful:
         if state_file_path is not None:
             provider = {"type": STATE_PROVIDER, "config": {"filename": str(state_file_path)}}
+        elif journal_path is not None:
+            provider = {"type": GMS_STATE_PROVIDER, "config": {"journal": str(journal_path)}}
         else:
             provider = {"type": "datahub", "config": {}}
         stateful["state_provider"] = provider

@@ -31,12 +31,14 @@ GRAPHQL_EMPTY = {
 @dataclass
 class FakeGms:
     """What the server saw, and how it misbehaves: `fail_writes` 5xx answers to proposal
-    writes (-1 = every one) whose path contains `fail_path`, with `status`."""
+    writes (-1 = every one) whose path contains `fail_path` (and, if `fail_aspect` is set,
+    that carry a proposal of that aspect), with `status`."""
 
     url: str = ""
     fail_writes: int = 0
     status: int = 503
     fail_path: str = "ingestProposal"
+    fail_aspect: str | None = None
     requests: list[str] = field(default_factory=list)
     proposals: list[dict[str, Any]] = field(default_factory=list)
     checkpoints: dict[str, str] = field(default_factory=dict)  # dataJob urn -> aspect JSON
@@ -76,10 +78,16 @@ def _handler(gms: FakeGms) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(length) or b"{}")
             gms.requests.append(f"POST {self.path}")
             if "ingestProposal" in self.path:
-                if gms.fail_path in self.path and gms.should_fail():
+                proposals = body.get("proposals") or [body.get("proposal")]
+                aspects = {p.get("aspectName") for p in proposals}
+                if (
+                    gms.fail_path in self.path
+                    and (gms.fail_aspect is None or gms.fail_aspect in aspects)
+                    and gms.should_fail()
+                ):
                     self._send(gms.status, {"message": "failing on purpose"})
                     return
-                for proposal in body.get("proposals") or [body.get("proposal")]:
+                for proposal in proposals:
                     gms.proposals.append(proposal)
                     if proposal.get("aspectName") == "datahubIngestionCheckpoint":
                         gms.checkpoints[proposal["entityUrn"]] = proposal["aspect"]["value"]
