@@ -175,7 +175,7 @@ def test_oversized_schema_still_trimmed_by_datahub(workdir: Path) -> None:
     """A schema over GMS's payload limit goes through DataHub's own check, which drops fields
     and warns; the guard only lets provably small aspects skip it."""
     source = _source(workdir)
-    guard = source.get_workunit_processors()[-2]  # [..., size guard, URN journal]
+    guard = source.get_workunit_processors()[-3]  # [..., size guard, URN journal, URN notes]
     assert guard is not None
     huge = _schema(description="x" * (9 * 1024 * 1024), columns=2)  # 2 x 9 MB > 16 MB
     small = _schema()
