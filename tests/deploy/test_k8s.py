@@ -62,8 +62,25 @@ def _pod_spec(workload: dict[str, Any]) -> dict[str, Any]:
 
 def test_the_examples_are_all_there(docs: list[dict[str, Any]]) -> None:
     kinds = sorted({d["kind"] for d in docs})
-    assert kinds == ["ClusterWorkloadResourceMapping", "CronJob", "Deployment", "Secret",
-                     "Service", "ServiceBinding"]
+    assert kinds == ["ClusterWorkloadResourceMapping", "CronJob", "Deployment",
+                     "PersistentVolumeClaim", "Secret", "Service", "ServiceBinding"]
+
+
+def test_scheduled_runs_keep_their_state_between_runs(docs: list[dict[str, Any]]) -> None:
+    """The footer cache and the write-ahead URN journal live beside the catalog path
+    (CATALOG_SYNC_CATALOG, under the image's state folder): an emptyDir would lose both."""
+    (cronjob,) = _of_kind(docs, "CronJob").values()
+    pod = _pod_spec(cronjob)
+    (container,) = pod["containers"]
+    dockerfile = (REPO / "Dockerfile").read_text()
+    catalog = re.search(r"CATALOG_SYNC_CATALOG=(\S+)", dockerfile)
+    assert catalog is not None
+    mount = next(m for m in container["volumeMounts"]
+                 if PurePosixPath(catalog.group(1)).parent == PurePosixPath(m["mountPath"]))
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    claim = volume["persistentVolumeClaim"]["claimName"]
+    assert claim in _of_kind(docs, "PersistentVolumeClaim")
+    assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
 
 
 def test_builtin_kinds_valid_against_kubernetes_schemas(docs: list[dict[str, Any]]) -> None:
