@@ -1,15 +1,16 @@
 """An unchanged run, recognised before it starts: a lake run skipped when none of its inputs moved.
 
 What a lake run leaves in the embedded catalog is a function of its inputs: the recipe and the
-environment and working folder it is read in, catalog-sync's code and DataHub's version, the tags
-folder, every entry under the lake's local roots (name, size, modification time: the footer
-cache's own test, plus the inode change time), and what the catalog holds for the run's assets (their stored aspects, which
-the run compares against before writing). A run that ends clean (no warning, no failure, its
-state committed) records a digest of each beside its stale-removal state (`record`). The next run
-of the recipe recomputes them first (`find_unchanged`), importing neither DataHub nor pyarrow,
-and when every one matches there is nothing to read and nothing to write: the catalog already is
+environment and working folder it is read in, catalog-sync's code and DataHub's version, the
+tags folder, every entry under the lake's local roots (name, size, modification time: the footer
+cache's own test, plus the inode change time), and what the catalog holds for the run's assets
+(their stored aspects, which the run compares against before writing). A run that ends without
+failures records a digest of each beside its stale-removal state (`Observed`). The next run of
+the recipe recomputes them first (`find_unchanged`), importing neither DataHub nor pyarrow, and
+when every one matches there is nothing to read and nothing to write: the catalog already is
 what the run would leave. It then reports the last run's counts, every dataset unchanged, and
-its warnings again (only warnings the listed files alone explain are recorded, e.g. schema drift).
+its warnings again: a run is recorded only when its warnings are ones the listed files alone
+explain (schema drift, unreadable files; `AssetSource.REPLAYABLE_WARNINGS`).
 
 What the digests cannot vouch for keeps the full run: object stores (listing them costs what
 the shortcut saves), sinks other than the embedded catalog, `incremental: false`,
@@ -57,7 +58,8 @@ def _digest() -> hashlib.blake2b:
 
 def tree_digest(roots: Iterable[Path]) -> str:
     """Every entry under each root, depth first in name order: path, kind, size, modification
-    time. Symbolic links are followed, as the lake's filesystem follows them, each folder once."""
+    and change times. Symbolic links are followed, as the lake's filesystem follows them, each
+    folder once."""
     h = _digest()
     seen: set[tuple[int, int]] = set()
     for root in roots:
@@ -169,7 +171,6 @@ class Fingerprint:
     warnings: list[dict[str, str]] = field(default_factory=list)
     salt: str = ""
     format: int = FORMAT
-    source: str = LAKE_SOURCE
 
     def save(self, path: Path) -> None:
         """Atomically, readable by the owner alone."""
