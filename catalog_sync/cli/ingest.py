@@ -71,6 +71,13 @@ def ingest(
             help="Wait this long for another run holding the catalog lock (default: refuse).",
         ),
     ] = 0.0,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Run every recipe in full even if its inputs and the catalog are unchanged.",
+        ),
+    ] = False,
 ) -> None:
     """Run recipes into the catalog (embedded DataHub Lite unless the recipe has a sink)."""
     # A run allocates millions of container objects that mostly live to its end (records,
@@ -81,7 +88,9 @@ def ingest(
     gc.set_threshold(*GC_THRESHOLDS)
     try:
         with progress_bar(console, enabled=not json_output):
-            report = run_recipes(recipes, get_settings(), force=force, wait_seconds=wait)
+            report = run_recipes(
+                recipes, get_settings(), force=force, wait_seconds=wait, full=full
+            )
     except CatalogSyncError as err:
         fail(err)
     if json_output:

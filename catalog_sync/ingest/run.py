@@ -91,13 +91,16 @@ def _run_locked(
 
 
 def run_recipes(
-    paths: Sequence[Path], settings: Settings, *, force: bool = False, wait_seconds: float = 0.0
+    paths: Sequence[Path], settings: Settings, *, force: bool = False, wait_seconds: float = 0.0,
+    full: bool = False,
 ) -> RunReport:
     """All recipes are validated first, so bad input in any one writes nothing at all. A
     recipe whose inputs match its last clean run's needs no validation: that run validated
-    the very same inputs."""
+    the very same inputs. `full` runs every recipe, unchanged or not."""
     started = time.perf_counter()
-    unchanged = {path: fingerprint.find_unchanged(path, settings) for path in paths}
+    unchanged = {
+        path: None if full else fingerprint.find_unchanged(path, settings) for path in paths
+    }
     pending = [path for path in paths if unchanged[path] is None]
     if pending:
         from catalog_sync.ingest.recipe import load_recipe

@@ -236,3 +236,12 @@ def test_the_terminal_report_says_the_run_had_nothing_to_do(
     assert shown.exit_code == 0, shown.output
     assert "inputs and catalog unchanged since its last clean run" in shown.output
     assert "4 datasets" in shown.output and "4 unchanged" in shown.output
+
+
+def test_full_runs_an_unchanged_recipe_anyway(workdir: Path, lake: Path, ingest: Ingest) -> None:
+    _clean_first_run(ingest)
+    full = ingest(RECIPE, "--full")
+    assert full.exit_code == 0, full.output
+    assert not _shortcut(full.report)
+    assert full.report["unchanged"] == 4  # compared with the catalog, nothing rewritten
+    assert _shortcut(ingest(RECIPE).report)  # and it recorded a fingerprint again
