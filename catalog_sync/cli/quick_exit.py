@@ -8,8 +8,9 @@ matters (flushing stdout and stderr, the atexit handlers, among them `logging.sh
 multiprocessing's) and ends the process with `os._exit` and the same exit code.
 
 It falls back to a normal exit when it cannot be sure nothing is lost: another thread is still
-alive (a normal exit would wait for it), the exit code is not a number (Python prints it), or
-flushing the standard streams fails (Python reports that itself). Everything the run wrote
+alive (a normal exit would wait for it), a profiler, coverage or a debugger is attached (they
+write their results at exit), the exit code is not a number (Python prints it), or flushing the
+standard streams fails (Python reports that itself). Everything the run wrote
 is closed before the report: the sink by the pipeline, the embedded catalog's connections by
 their owners, the lock file by its context manager.
 """
@@ -34,6 +35,8 @@ def exit_if_requested(code: object) -> None:
     """End the process now with `code` if a quick exit was asked for and is safe; else return."""
     if not _requested or threading.active_count() > 1:
         return
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return  # a profiler, coverage or a debugger writes its results at a normal exit
     if code is None:
         code = 0
     if not isinstance(code, int):

@@ -51,3 +51,20 @@ def test_bad_input_still_exits_2(workdir: Path) -> None:
     done = _cli("ingest", str(recipe))
     assert done.returncode == 2
     assert "unknown source type" in done.stderr
+
+
+def test_a_profiled_run_still_writes_its_profile(workdir: Path) -> None:
+    """`python -m cProfile -o ...` writes the profile at a normal exit: no quick exit then."""
+    write_parquet(workdir / "lake", "t/f.parquet", GOOD)
+    recipe = write_recipe(workdir / "r.yml", {"paths": [str(workdir / "lake")]})
+    profile = workdir / "run.prof"
+    path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "catalog_sync",
+         "ingest", str(recipe), "--json"],
+        check=False, capture_output=True, env={**os.environ, "PYTHONPATH": path}, text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["datasets"] == 1
+    assert profile.stat().st_size > 0
