@@ -17,6 +17,7 @@ from datahub.ingestion.api.source import Source
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.ingestion.extractor.mce_extractor import WorkUnitRecordExtractor
 from datahub.ingestion.run.pipeline import Pipeline
+from datahub.ingestion.sink.datahub_lite import DataHubLiteSink
 from datahub.metadata.schema_classes import MetadataChangeEventClass
 
 from catalog_sync.errors import (
@@ -25,6 +26,7 @@ from catalog_sync.errors import (
     RecipeError,
     SinkUnavailableError,
 )
+from catalog_sync.ingest.lite_index import rebuild_index_only_on_change
 from catalog_sync.report import MAX_PROBLEMS, Problem, RecipeResult
 from catalog_sync.sources.base import AssetSource
 
@@ -126,6 +128,11 @@ class SyncPipeline(Pipeline):
         super().__init__(*args, **kwargs)
         if isinstance(self.source, AssetSource) and self.config.source.extractor == "generic":
             self.extractor = SinkValidatedExtractor(self.config.source.extractor_config, self.ctx)
+        if isinstance(self.sink, DataHubLiteSink):
+            sink_config = (self.config.sink.config if self.config.sink else None) or {}
+            catalog = Path((sink_config.get("config") or {}).get("file", ""))
+            if catalog.name:
+                rebuild_index_only_on_change(self.sink, catalog)
 
     def _warn_old_cli_version(self) -> None:
         """Skipped: DataHub asks PyPI and GitHub for newer releases on every run (importing

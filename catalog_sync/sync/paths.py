@@ -30,3 +30,13 @@ def gms_journal_file(catalog_dir: Path, pipeline_name: str) -> Path:
     """The write-ahead URN journal of a pipeline whose state GMS keeps: on local disk, under
     the catalog's folder (`<catalog dir>/state/<pipeline>.journal`)."""
     return catalog_dir / "state" / f"{safe_name(pipeline_name)}.journal"
+
+
+def index_marker(catalog: Path) -> Path:
+    """How many aspect rows the catalog held when DataHub Lite last rebuilt its edge index."""
+    return catalog.with_name(f"{catalog.stem}.state") / "edge-index.rows"
+
+
+def verified_file(catalog: Path) -> Path:
+    """Datasets last found identical to what a run would write (catalog_sync.catalog.unchanged)."""
+    return catalog.with_name(f"{catalog.stem}.state") / "verified.sqlite"
