@@ -5,22 +5,34 @@ the whole trip through DataHub's pipeline (processors, Avro validation, one SQLi
 aspect). Comparing against the stored version-0 aspects first, the same comparison DataHub Lite
 makes before it writes, lets a re-run of an unchanged lake or database skip that trip. Only for
 the embedded store: GMS would need a round trip per dataset, and a `file` sink has no prior state.
+
+That comparison serialises every aspect with Avro (most of an unchanged 10,000-table re-run).
+So once a dataset was found to match, a memo beside the catalog (`catalog.state/verified.sqlite`)
+keeps a digest of what its aspects were built from (the asset, its tags, catalog-sync's code and
+DataHub's version: `emission_key`) and of the stored rows. While both stay the same, the stored
+aspects still are what this run would write: no serialisation needed.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.emitter.mcp_builder import mcps_from_mce
+from datahub.emitter.serialization_helper import pre_json_transform
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.metadata.schema_classes import MetadataChangeEventClass
 
 from catalog_sync.lite_file import open_readonly
+from catalog_sync.sync.paths import verified_file
 
 _STORED = (
     "SELECT aspect_name, metadata FROM metadata_aspect_v2 WHERE urn = ? AND version = 0"
@@ -38,42 +50,124 @@ def _proposals(units: Iterable[MetadataWorkUnit]) -> Iterable[MetadataChangeProp
             yield None  # anything else (a raw proposal) always counts as a change
 
 
+@dataclass
+class Stored:
+    """An entity's latest stored aspects, as text: parsed only when compared."""
+
+    rows: dict[str, str] = field(default_factory=dict)
+
+    def aspect(self, name: str) -> Any:
+        text = self.rows.get(name)
+        return None if text is None else json.loads(text)
+
+    def tags(self) -> list[dict[str, Any]]:
+        """Its tag associations (the existing tags a run must keep)."""
+        tags: list[dict[str, Any]] = (self.aspect("globalTags") or {}).get("tags", [])
+        return tags
+
+    def digest(self) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        for name in sorted(self.rows):
+            h.update(f"{name}\x00{self.rows[name]}\x00".encode())
+        return h.hexdigest()
+
+
+def _canonical(value: object) -> object:
+    """`value` with sets sorted (their order changes from process to process) and dict items
+    sorted (aspects are compared as JSON objects, where order does not count)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__,
+                tuple((f.name, _canonical(getattr(value, f.name)))
+                      for f in dataclasses.fields(value)))
+    if isinstance(value, dict):
+        return tuple(sorted((repr(k), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(repr(_canonical(v)) for v in value))
+    if isinstance(value, list | tuple):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
+def emission_key(*parts: object) -> str:
+    """A digest of what a dataset's aspects are built from (the asset, its tags, the code
+    stamp), in a form that is the same in every process: equal keys build equal aspects."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(_canonical(parts)).encode())
+    return h.hexdigest()
+
+
 class StoredAspects:
-    """Read-only view of a DataHub Lite file: an entity's latest aspects, as stored."""
+    """Read-only view of a DataHub Lite file (an entity's latest aspects, as stored), with the
+    memo of datasets verified to match."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._conn: sqlite3.Connection | None = None
+        self._memo_path = verified_file(path)
+        self._memo: dict[str, tuple[str, str]] | None = None
+        self._verified: dict[str, tuple[str, str]] = {}
 
     def _connection(self) -> sqlite3.Connection | None:
         if self._conn is None and self.path.is_file():
             self._conn = open_readonly(self.path)
         return self._conn
 
-    def aspects(self, urn: str) -> dict[str, Any]:
+    def aspects(self, urn: str) -> Stored:
         conn = self._connection()
         if conn is None:
-            return {}
+            return Stored()
         try:
-            return {name: json.loads(meta) for name, meta in conn.execute(_STORED, (urn,))}
+            return Stored(dict(conn.execute(_STORED, (urn,))))
         except sqlite3.OperationalError:  # a fresh file has no tables yet
-            return {}
+            return Stored()
 
-    @staticmethod
-    def holds(urn: str, units: Sequence[MetadataWorkUnit], stored: dict[str, Any]) -> bool:
-        """True when every aspect in `units` is already `stored` (from `aspects(urn)`), byte for
-        byte."""
-        if not stored:
+    def _memos(self) -> dict[str, tuple[str, str]]:
+        if self._memo is None:
+            self._memo = {}
+            try:
+                with closing(open_readonly(self._memo_path)) as conn:
+                    for urn, key, stored in conn.execute("SELECT urn, emission, stored FROM memo"):
+                        self._memo[urn] = (key, stored)
+            except sqlite3.Error:  # none yet, or unusable: every dataset is compared in full
+                pass
+        return self._memo
+
+    def known_unchanged(self, urn: str, key: str, stored: Stored) -> bool:
+        """True when `urn` was verified with this emission key against these very rows."""
+        memo = self._memos().get(urn)
+        return memo is not None and memo == (key, stored.digest())
+
+    def holds(self, urn: str, units: Sequence[MetadataWorkUnit], stored: Stored, key: str) -> bool:
+        """True when every aspect in `units` is already `stored`, byte for byte (remembered
+        under `key` for the next run)."""
+        if not stored.rows:
             return False
         for proposal in _proposals(units):
             if proposal is None or proposal.entityUrn != urn or proposal.aspectName is None:
                 return False
-            wanted = proposal.to_obj(simplified_structure=True)["aspect"]["json"]
-            if stored.get(proposal.aspectName) != wanted:
+            # What Lite stores and compares: the aspect's JSON. Straight from the aspect, not
+            # through `proposal.to_obj()`, which dumps it to a string inside a proposal,
+            # validates that and parses it back (twice the cost for the same dict).
+            wanted = pre_json_transform(proposal.aspect.to_obj()) if proposal.aspect else None
+            if stored.aspect(proposal.aspectName) != wanted:
                 return False
+        self._verified[urn] = (key, stored.digest())
         return True
 
     def close(self) -> None:
+        """Save what this run verified (the rest of the memo stays as it was)."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        if not self._verified:
+            return
+        try:
+            self._memo_path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(sqlite3.connect(self._memo_path, timeout=10)) as conn, conn:
+                conn.execute("CREATE TABLE IF NOT EXISTS memo "
+                             "(urn TEXT PRIMARY KEY, emission TEXT, stored TEXT)")
+                conn.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
+                                 [(u, k, d) for u, (k, d) in self._verified.items()])
+        except (sqlite3.Error, OSError):  # only a speed-up: the next run compares in full
+            pass
+        self._verified = {}

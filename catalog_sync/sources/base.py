@@ -29,7 +29,7 @@ from datahub.ingestion.workunit_processors import (
 from pydantic import Field, field_validator
 
 from catalog_sync.catalog.existing_tags import existing_tags_reader, lite_file_of
-from catalog_sync.catalog.unchanged import StoredAspects
+from catalog_sync.catalog.unchanged import StoredAspects, emission_key
 from catalog_sync.emit.containers import container_key, container_workunits
 from catalog_sync.emit.datasets import dataset_urn, dataset_workunits
 from catalog_sync.emit.tags import tag_entity_workunits
@@ -37,6 +37,7 @@ from catalog_sync.emit.views import sync_gms_views
 from catalog_sync.model import Asset
 from catalog_sync.settings import get_settings
 from catalog_sync.sources.processors import EXCLUDED_PROCESSORS, materialize_tags, size_guard
+from catalog_sync.sync.fingerprint import code_stamp
 from catalog_sync.sync.state import Processor, write_ahead
 from catalog_sync.tagging import TagSet, decide_tags, load_tag_set
 from catalog_sync.tagging.definitions import TagRule, check_tag_name, parse_inline_rules
@@ -123,6 +124,7 @@ class AssetSource(StatefulIngestionSourceBase):
         self._stored = (
             StoredAspects(lite) if lite is not None and not config.rewrite_unchanged else None
         )
+        self._code = code_stamp() if self._stored is not None else ""
         self._stale_handlers: list[tuple[StaleEntityRemovalHandler, frozenset[str]]] = []
         # Every URN this run wrote or found unchanged: what an unchanged-run fingerprint covers.
         self.catalogued: set[str] = set()
@@ -241,20 +243,25 @@ class AssetSource(StatefulIngestionSourceBase):
             yield from self._containers(asset, emitted_containers, used_tags)
             asset.properties.update(self._recorded(asset.facts))
             urn = dataset_urn(asset)
-            if self._stored is not None:  # one read: its globalTags are the existing tags too
-                stored = self._stored.aspects(urn)
-                existing = (stored.get("globalTags") or {}).get("tags", [])
-            else:
-                stored = {}
+            used_tags.update(origins)
+            self.report.datasets += 1
+            if self._stored is None:
                 existing = self._existing_tags([urn]).get(urn, [])
+                yield from dataset_workunits(asset, origins, existing)
+                continue
+            stored = self._stored.aspects(urn)  # one read: its globalTags are the existing tags
+            existing = stored.tags()
+            key = emission_key(self._code, asset, sorted(origins.items()), existing)
+            if self._stored.known_unchanged(urn, key, stored):
+                self._still_live(urn)
+                self.report.unchanged += 1
+                continue
             units = list(dataset_workunits(asset, origins, existing))
-            if self._stored is not None and StoredAspects.holds(urn, units, stored):
+            if self._stored.holds(urn, units, stored, key):
                 self._still_live(urn)
                 self.report.unchanged += 1
             else:
                 yield from units
-            used_tags.update(origins)
-            self.report.datasets += 1
         if self._stored is not None:
             self._stored.close()
         yield from tag_entity_workunits(used_tags, self.tag_set)

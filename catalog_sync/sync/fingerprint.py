@@ -95,7 +95,7 @@ def tree_digest(roots: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
-def _code_stamp() -> str:
+def code_stamp() -> str:
     """catalog-sync's modules (path, size, modification time) and the versions of what shapes
     the aspects it writes: an upgrade or an edited checkout makes every fingerprint stale."""
     h = _digest()
@@ -124,7 +124,7 @@ def recipe_digest(recipe: Path, salt: str) -> str:
     names.update(name for name in os.environ if name.startswith(_ENV_PREFIX))
     for name in sorted(names):
         h.update(f"\x00env {name}\x01{os.environ.get(name)!r}".encode())
-    h.update(_code_stamp().encode())
+    h.update(code_stamp().encode())
     return h.hexdigest()
 
 

@@ -3,13 +3,18 @@ real parquet files, the real embedded catalog, the real CLI."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from catalog_sync.catalog.lite_reader import read_entries
+from catalog_sync.catalog.unchanged import StoredAspects
+from catalog_sync.sync.paths import verified_file
 from tests.sync.conftest import Ingest, export, removed_by_name
 
 RECIPE = "recipes/lake.yml"
@@ -92,3 +97,66 @@ def test_rewrite_unchanged_writes_every_dataset(
     again = ingest(str(recipe))
     assert again.exit_code == 0, again.output
     assert again.report["unchanged"] == 0
+
+
+def _verified_rows(catalog: Path) -> int:
+    with sqlite3.connect(verified_file(catalog)) as conn:
+        return int(conn.execute("SELECT count(*) FROM memo").fetchone()[0])
+
+
+def test_verified_datasets_are_not_serialised_again(
+    workdir: Path, lake: Path, ingest: Ingest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second run compares aspect by aspect and remembers the match; the third finds the
+    memo and compares nothing (the full comparison is made to fail to prove it)."""
+    assert ingest(RECIPE).exit_code == 0
+    assert ingest(RECIPE, "--full").report["unchanged"] == 4
+    assert _verified_rows(workdir / "catalog.db") == 4
+
+    def no_comparison(*args: object) -> bool:
+        raise AssertionError("compared in full")
+
+    monkeypatch.setattr(StoredAspects, "holds", no_comparison)
+    third = ingest(RECIPE, "--full")
+    assert third.exit_code == 0, third.output
+    assert third.report["unchanged"] == 4
+
+
+def test_a_hand_edited_aspect_is_rewritten_despite_the_memo(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    assert ingest(RECIPE).exit_code == 0
+    assert ingest(RECIPE, "--full").report["unchanged"] == 4
+    clean = export(workdir / "catalog.db")
+    with sqlite3.connect(workdir / "catalog.db") as conn:
+        (urn, text), *_ = conn.execute(
+            "SELECT urn, metadata FROM metadata_aspect_v2 "
+            "WHERE aspect_name = 'datasetProperties' AND version = 0 ORDER BY urn"
+        ).fetchall()
+        edited = json.loads(text) | {"description": "edited by hand"}
+        conn.execute(
+            "UPDATE metadata_aspect_v2 SET metadata = ? "
+            "WHERE urn = ? AND aspect_name = 'datasetProperties' AND version = 0",
+            (json.dumps(edited), urn),
+        )
+    again = ingest(RECIPE, "--full")
+    assert again.exit_code == 0, again.output
+    assert again.report["unchanged"] == 3
+    assert export(workdir / "catalog.db") == clean
+
+
+def test_a_changed_table_is_rewritten_despite_the_memo(
+    workdir: Path, lake: Path, ingest: Ingest
+) -> None:
+    assert ingest(RECIPE).exit_code == 0
+    assert ingest(RECIPE, "--full").report["unchanged"] == 4
+    extra = pa.table({"sensor": ["s1"], "temperature": pa.array([3], pa.int64())})
+    pq.write_table(extra, lake / "sensor_readings" / "part-00002.parquet")
+    rerun = ingest(RECIPE, "--full")
+    assert rerun.report["unchanged"] == 3
+    rows = {
+        e.name.rsplit("/", 1)[-1]: e.properties["row_count"]
+        for e in read_entries(workdir / "catalog.db")
+        if e.entity_type == "dataset"
+    }
+    assert rows["sensor_readings"] == "201"
