@@ -32,6 +32,7 @@ from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.metadata.schema_classes import MetadataChangeEventClass
 
 from catalog_sync.lite_file import open_readonly
+from catalog_sync.model import Asset
 from catalog_sync.sync.paths import verified_file
 
 _STORED = (
@@ -72,28 +73,15 @@ class Stored:
         return h.hexdigest()
 
 
-def _canonical(value: object) -> object:
-    """`value` with sets sorted (their order changes from process to process) and dict items
-    sorted (aspects are compared as JSON objects, where order does not count)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__,
-                tuple((f.name, _canonical(getattr(value, f.name)))
-                      for f in dataclasses.fields(value)))
-    if isinstance(value, dict):
-        return tuple(sorted((repr(k), _canonical(v)) for k, v in value.items()))
-    if isinstance(value, set | frozenset):
-        return tuple(sorted(repr(_canonical(v)) for v in value))
-    if isinstance(value, list | tuple):
-        return tuple(_canonical(v) for v in value)
-    return value
-
-
-def emission_key(*parts: object) -> str:
-    """A digest of what a dataset's aspects are built from (the asset, its tags, the code
-    stamp), in a form that is the same in every process: equal keys build equal aspects."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(repr(_canonical(parts)).encode())
-    return h.hexdigest()
+def emission_key(asset: Asset, *parts: object) -> str:
+    """A digest of what a dataset's aspects are built from (the asset, then its tags and the
+    code stamp in `parts`): equal keys build equal aspects. The asset's repr, with its one set
+    (tags) sorted, since a set's order changes from process to process; a dict built in another
+    order only costs a full comparison."""
+    unordered = dataclasses.replace(asset, tags=frozenset())
+    return hashlib.blake2b(
+        repr((unordered, sorted(asset.tags), parts)).encode(), digest_size=16
+    ).hexdigest()
 
 
 class StoredAspects:

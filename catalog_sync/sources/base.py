@@ -245,27 +245,33 @@ class AssetSource(StatefulIngestionSourceBase):
             urn = dataset_urn(asset)
             used_tags.update(origins)
             self.report.datasets += 1
-            if self._stored is None:
-                existing = self._existing_tags([urn]).get(urn, [])
-                yield from dataset_workunits(asset, origins, existing)
-                continue
-            stored = self._stored.aspects(urn)  # one read: its globalTags are the existing tags
-            existing = stored.tags()
-            key = emission_key(self._code, asset, sorted(origins.items()), existing)
-            if self._stored.known_unchanged(urn, key, stored):
-                self._still_live(urn)
-                self.report.unchanged += 1
-                continue
-            units = list(dataset_workunits(asset, origins, existing))
-            if self._stored.holds(urn, units, stored, key):
-                self._still_live(urn)
-                self.report.unchanged += 1
-            else:
-                yield from units
+            yield from self._dataset(asset, origins, urn)
         if self._stored is not None:
             self._stored.close()
         yield from tag_entity_workunits(used_tags, self.tag_set)
         sync_gms_views(self.ctx, self.tag_set, used_tags, self.report)
+
+    def _dataset(
+        self, asset: Asset, origins: dict[str, str], urn: str
+    ) -> Iterable[MetadataWorkUnit]:
+        """The dataset's workunits; none when the embedded catalog already holds it exactly
+        (then it is recorded as seen and counted unchanged)."""
+        if self._stored is None:
+            yield from dataset_workunits(asset, origins, self._existing_tags([urn]).get(urn, []))
+            return
+        stored = self._stored.aspects(urn)  # one read: its globalTags are the existing tags
+        existing = stored.tags()
+        if not stored.rows:  # new to the catalog: nothing to compare
+            yield from dataset_workunits(asset, origins, existing)
+            return
+        key = emission_key(asset, self._code, sorted(origins.items()), existing)
+        if not self._stored.known_unchanged(urn, key, stored):
+            units = list(dataset_workunits(asset, origins, existing))
+            if not self._stored.holds(urn, units, stored, key):
+                yield from units
+                return
+        self._still_live(urn)
+        self.report.unchanged += 1
 
     def _containers(
         self, asset: Asset, emitted: set[str], used_tags: set[str]
