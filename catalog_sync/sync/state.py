@@ -23,7 +23,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from datahub.ingestion.api.common import PipelineContext
-from datahub.ingestion.api.ingestion_job_checkpointing_provider_base import JobId
+from datahub.ingestion.api.ingestion_job_checkpointing_provider_base import (
+    IngestionCheckpointingProviderBase,
+    JobId,
+)
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.ingestion.graph.client import DataHubGraph
 from datahub.ingestion.source.state.checkpoint import Checkpoint
@@ -103,7 +106,25 @@ class WriteAheadJournal:
         self.path.unlink(missing_ok=True)
 
 
-class AtomicFileCheckpointingProvider(FileIngestionCheckpointingProvider):
+class _Journalled(IngestionCheckpointingProviderBase):
+    """What both of catalog-sync's providers add to DataHub's: the last checkpoint comes back
+    with a killed run's journalled URNs added. Listed first among the bases, so `super()` is the
+    DataHub provider's own lookup."""
+
+    journal: WriteAheadJournal
+
+    def record(self, urn: str) -> None:
+        self.journal.record(urn)
+
+    def get_latest_checkpoint(
+        self, pipeline_name: str, job_name: JobId
+    ) -> DatahubIngestionCheckpointClass | None:
+        # The DataHub provider after this mixin in the MRO implements it.
+        aspect = super().get_latest_checkpoint(pipeline_name, job_name)  # type: ignore[safe-super]
+        return self.journal.merge(aspect, pipeline_name, job_name)
+
+
+class AtomicFileCheckpointingProvider(_Journalled, FileIngestionCheckpointingProvider):
     """DataHub's `file` checkpointing provider, but the state file is replaced atomically
     (write beside, fsync, rename): a half-written state file would break every later run; and
     with a write-ahead journal of the URNs a run writes."""
@@ -125,15 +146,6 @@ class AtomicFileCheckpointingProvider(FileIngestionCheckpointingProvider):
         cls, config_dict: dict[str, Any], ctx: PipelineContext
     ) -> AtomicFileCheckpointingProvider:
         return cls(FileIngestionStateProviderConfig.model_validate(config_dict))
-
-    def record(self, urn: str) -> None:
-        self.journal.record(urn)
-
-    def get_latest_checkpoint(
-        self, pipeline_name: str, job_name: JobId
-    ) -> DatahubIngestionCheckpointClass | None:
-        aspect = super().get_latest_checkpoint(pipeline_name, job_name)
-        return self.journal.merge(aspect, pipeline_name, job_name)
 
     def commit(self) -> None:
         final = Path(self.config.filename)
@@ -161,7 +173,7 @@ class JournalledDatahubStateProviderConfig(DatahubIngestionStateProviderConfig):
     journal: str  # the write-ahead journal's path on local disk
 
 
-class JournalledDatahubCheckpointingProvider(DatahubIngestionCheckpointingProvider):
+class JournalledDatahubCheckpointingProvider(_Journalled, DatahubIngestionCheckpointingProvider):
     """DataHub's `datahub` provider (state kept in GMS, under the same dataJob URNs, so the
     state of earlier runs carries over) with a write-ahead journal on local disk."""
 
@@ -178,12 +190,6 @@ class JournalledDatahubCheckpointingProvider(DatahubIngestionCheckpointingProvid
         if graph is None:
             raise ValueError("the state provider needs `datahub_api` or a datahub-rest sink")
         return cls(graph, Path(config.journal))
-
-    def get_latest_checkpoint(
-        self, pipeline_name: str, job_name: JobId
-    ) -> DatahubIngestionCheckpointClass | None:
-        aspect = super().get_latest_checkpoint(pipeline_name, job_name)
-        return self.journal.merge(aspect, pipeline_name, job_name)
 
     def commit(self) -> None:
         # DataHub's commit raises if GMS refuses a checkpoint write (after the emitter's
