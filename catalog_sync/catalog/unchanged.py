@@ -16,6 +16,7 @@ aspects still are what this run would write: no serialisation needed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import sqlite3
@@ -66,6 +67,7 @@ class Stored:
         tags: list[dict[str, Any]] = (self.aspect("globalTags") or {}).get("tags", [])
         return tags
 
+    @functools.cached_property
     def digest(self) -> str:
         h = hashlib.blake2b(digest_size=16)
         for name in sorted(self.rows):
@@ -123,7 +125,7 @@ class StoredAspects:
     def known_unchanged(self, urn: str, key: str, stored: Stored) -> bool:
         """True when `urn` was verified with this emission key against these very rows."""
         memo = self._memos().get(urn)
-        return memo is not None and memo == (key, stored.digest())
+        return memo is not None and memo == (key, stored.digest)
 
     def holds(self, urn: str, units: Sequence[MetadataWorkUnit], stored: Stored, key: str) -> bool:
         """True when every aspect in `units` is already `stored`, byte for byte (remembered
@@ -139,7 +141,7 @@ class StoredAspects:
             wanted = pre_json_transform(proposal.aspect.to_obj()) if proposal.aspect else None
             if stored.aspect(proposal.aspectName) != wanted:
                 return False
-        self._verified[urn] = (key, stored.digest())
+        self._verified[urn] = (key, stored.digest)
         return True
 
     def close(self) -> None:

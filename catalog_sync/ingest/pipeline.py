@@ -20,6 +20,7 @@ from datahub.ingestion.run.pipeline import Pipeline
 from datahub.ingestion.sink.datahub_lite import DataHubLiteSink
 from datahub.metadata.schema_classes import MetadataChangeEventClass
 
+from catalog_sync.catalog.existing_tags import lite_file_of
 from catalog_sync.errors import (
     BadInputError,
     CatalogSyncError,
@@ -128,11 +129,9 @@ class SyncPipeline(Pipeline):
         super().__init__(*args, **kwargs)
         if isinstance(self.source, AssetSource) and self.config.source.extractor == "generic":
             self.extractor = SinkValidatedExtractor(self.config.source.extractor_config, self.ctx)
-        if isinstance(self.sink, DataHubLiteSink):
-            sink_config = (self.config.sink.config if self.config.sink else None) or {}
-            catalog = Path((sink_config.get("config") or {}).get("file", ""))
-            if catalog.name:
-                rebuild_index_only_on_change(self.sink, catalog)
+        catalog = lite_file_of(self.ctx)
+        if catalog is not None and isinstance(self.sink, DataHubLiteSink):
+            rebuild_index_only_on_change(self.sink, catalog)
 
     def _warn_old_cli_version(self) -> None:
         """Skipped: DataHub asks PyPI and GitHub for newer releases on every run (importing

@@ -21,6 +21,7 @@ Environment values enter the digest salted and hashed, never as they are.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -95,9 +96,11 @@ def tree_digest(roots: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def code_stamp() -> str:
     """catalog-sync's modules (path, size, modification time) and the versions of what shapes
-    the aspects it writes: an upgrade or an edited checkout makes every fingerprint stale."""
+    the aspects it writes: an upgrade or an edited checkout makes every fingerprint stale.
+    Once per process: the code a process runs is what it imported."""
     h = _digest()
     for path in sorted(_PACKAGE.rglob("*.py")):
         info = path.stat()

@@ -15,9 +15,14 @@ def safe_name(pipeline_name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in pipeline_name)
 
 
+def state_dir(catalog: Path) -> Path:
+    """The folder beside the embedded catalog that holds its sync files (`catalog.state/`)."""
+    return catalog.with_name(f"{catalog.stem}.state")
+
+
 def state_file(catalog: Path, pipeline_name: str) -> Path:
     """One state file per pipeline: the file provider rewrites its whole file on commit."""
-    return catalog.with_name(f"{catalog.stem}.state") / f"{safe_name(pipeline_name)}.json"
+    return state_dir(catalog) / f"{safe_name(pipeline_name)}.json"
 
 
 def fingerprint_file(catalog: Path, pipeline_name: str) -> Path:
@@ -34,9 +39,9 @@ def gms_journal_file(catalog_dir: Path, pipeline_name: str) -> Path:
 
 def index_marker(catalog: Path) -> Path:
     """How many aspect rows the catalog held when DataHub Lite last rebuilt its edge index."""
-    return catalog.with_name(f"{catalog.stem}.state") / "edge-index.rows"
+    return state_dir(catalog) / "edge-index.rows"
 
 
 def verified_file(catalog: Path) -> Path:
     """Datasets last found identical to what a run would write (catalog_sync.catalog.unchanged)."""
-    return catalog.with_name(f"{catalog.stem}.state") / "verified.sqlite"
+    return state_dir(catalog) / "verified.sqlite"
