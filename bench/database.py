@@ -264,7 +264,7 @@ def embedded(size: str, rebuild: bool) -> dict[str, Any]:
               "catalog_sync_rss_mib": round(done.peak_rss_mib),
               "catalog_mib": round(catalog.stat().st_size / 2**20)}
     # The database unchanged: the first re-run compares every dataset with the catalog (and
-    # remembers the matches), later ones find them remembered (catalog_sync.catalog.unchanged).
+    # remembers the matches), later ones find them remembered (catalog_sync.store.lite.unchanged).
     for name in ("first_rerun", "rerun"):
         again = _checked("catalog-sync", run(command, env=env, log=log), log)
         report = json.loads(log.read_text())

@@ -8,23 +8,18 @@ secret (the GMS token is sent, never shown; URLs lose any user:password part).
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from catalog_sync.bindings.reader import read_bindings
-from catalog_sync.catalog.lite_reader import connect_readonly
 from catalog_sync.errors import CatalogSyncError
+from catalog_sync.redact import redact_url
 from catalog_sync.settings import Settings
-
-# One cheap query: how many entities the embedded catalog holds (latest aspect rows only).
-COUNT_ENTITIES_SQL = "SELECT COUNT(DISTINCT urn) FROM metadata_aspect_v2 WHERE version = 0"
 
 # GMS answers GET /config without authentication when it is up; the body names its version.
 GMS_CONFIG_PATH = "/config"
@@ -73,16 +68,6 @@ class Diagnosis:
         return {"ok": self.ok, "checks": [c.as_dict() for c in self.checks]}
 
 
-def redact_url(url: str) -> str:
-    """`http://user:pw@host:8080/x` -> `http://host:8080/x`: URLs are shown, credentials never."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
 def _gms_version(body: Any) -> str | None:
     versions = body.get("versions") if isinstance(body, dict) else None
     if not isinstance(versions, dict):
@@ -122,8 +107,19 @@ def check_gms(url: str, token: str | None, *, timeout: float = DEFAULT_TIMEOUT) 
         return Check("catalog", shown, Status.FAIL,
                      f"{GMS_CONFIG_PATH} did not answer JSON: is this a DataHub GMS?")
     named = f" {version}" if version else ""
+    # /config answers even when reads fail (a wrong token, an incompatible DataHub): run the
+    # read the API and `resolve` run, a one-entry search page and its batch aspect read.
+    from catalog_sync.store.gms.store import GmsStore
+
+    store = GmsStore(server=url, token=token, timeout=timeout)
+    try:
+        store.check()
+    except CatalogSyncError as err:
+        return Check("catalog", shown, Status.FAIL, f"DataHub GMS{named}: {err}")
+    finally:
+        store.close()
     return Check("catalog", shown, Status.OK,
-                 f"DataHub GMS{named} answered in {millis:.0f} ms")
+                 f"DataHub GMS{named} answered in {millis:.0f} ms; search and entity reads work")
 
 
 def check_lite_catalog(path: Path) -> Check:
@@ -135,16 +131,13 @@ def check_lite_catalog(path: Path) -> Check:
                          "embedded DataHub Lite: not created yet (the first ingest creates it)")
         return Check("catalog", str(path), Status.FAIL,
                      f"embedded DataHub Lite: missing, and {parent} is not writable")
+    from catalog_sync.store.lite.sql import LiteFile
+
     try:
-        conn = connect_readonly(path)
+        with LiteFile(path) as lite:
+            count = lite.entity_count()
     except CatalogSyncError as err:
         return Check("catalog", str(path), Status.FAIL, f"embedded DataHub Lite: {err}")
-    try:
-        (count,) = conn.execute(COUNT_ENTITIES_SQL).fetchone()
-    except sqlite3.DatabaseError as err:
-        return Check("catalog", str(path), Status.FAIL, f"embedded DataHub Lite: {err}")
-    finally:
-        conn.close()
     return Check("catalog", str(path), Status.OK, f"embedded DataHub Lite, {count} entities")
 
 

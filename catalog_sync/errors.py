@@ -51,6 +51,36 @@ class CatalogUnavailableError(CatalogSyncError):
         self.reason = reason
 
 
+class CatalogLayoutError(CatalogUnavailableError):
+    """The embedded catalog's tables are not laid out as the DataHub Lite this release was
+    tested with writes them: an upgrade or downgrade of acryl-datahub."""
+
+    def __init__(self, location: str, missing: str, datahub_version: str) -> None:
+        super().__init__(
+            location,
+            f"DataHub Lite table layout not recognised ({missing} missing; acryl-datahub "
+            f"{datahub_version} installed, catalog-sync supports the range in its pyproject)",
+        )
+        self.missing = missing
+
+
+class CatalogContractError(CatalogUnavailableError):
+    """DataHub GMS answered in a shape this release does not know (a newer or older DataHub):
+    names the field, so the answer is never taken for an empty or partial one."""
+
+    def __init__(self, location: str, field: str, problem: str = "missing or malformed") -> None:
+        super().__init__(location, f"unexpected answer from DataHub GMS: {field} {problem}")
+        self.field = field
+
+
+class EntityNotFoundError(CatalogSyncError):
+    """A tag edit named an entity the catalog does not hold."""
+
+    def __init__(self, urn: str, location: str) -> None:
+        super().__init__(f"{urn}: not in the catalog ({location})")
+        self.urn = urn
+
+
 class RunLockedError(CatalogSyncError):
     """Another ingestion or tag edit holds the catalog's (or pipeline's) run lock."""
 

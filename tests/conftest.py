@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from catalog_sync.settings import get_settings
+from tests.support.backends import KINDS, Backend, backend_for
 from tests.support.postgres import postgres_server, scratch_database
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,6 +33,15 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
+
+
+@pytest.fixture(params=KINDS)
+def backend(
+    request: pytest.FixtureRequest, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Backend]:
+    """The test runs once on the embedded catalog and once on the GMS stand-in."""
+    with backend_for(request.param, workdir, monkeypatch) as chosen:
+        yield chosen
 
 
 @pytest.fixture(scope="session")

@@ -45,9 +45,9 @@ class ResponseCache:
                 self._items.popitem(last=False)
 
 
-def search_key(reader: Any, query_string: bytes) -> Hashable | None:
-    """None when the reader has no generation (GMS: its own TTL cache applies instead)."""
-    generation = getattr(reader, "generation", None)
+def search_key(store: Any, query_string: bytes) -> Hashable | None:
+    """None when the store has no generation (GMS: its own TTL cache applies instead)."""
+    generation = getattr(store, "generation", None)
     return (generation, query_string) if generation is not None else None
 
 
@@ -83,7 +83,7 @@ class CachedSearchMiddleware:
         if not token:
             return None
         try:
-            key = search_key(self.services.reader, scope["query_string"])
+            key = search_key(self.services.store, scope["query_string"])
             body = self.services.cache.get(key) if key is not None else None
             if body is None:
                 return None

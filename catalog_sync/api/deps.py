@@ -1,4 +1,4 @@
-"""Dependencies shared by the routes: the app's services, the caller's token, reader calls."""
+"""Dependencies shared by the routes: the app's services, the caller's token, store calls."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from catalog_sync.api.cache import ResponseCache
 from catalog_sync.api.metrics import Metrics
 from catalog_sync.auth import Scope, TokenRecord, TokenStore
-from catalog_sync.catalog import CatalogReader
 from catalog_sync.settings import Settings
+from catalog_sync.store import CatalogStore
 
 T = TypeVar("T")
 
@@ -24,7 +24,7 @@ class Services:
     """What a running app holds: built once in `create_app`, read by every request."""
 
     settings: Settings
-    reader: CatalogReader
+    store: CatalogStore
     tokens: TokenStore
     cache: ResponseCache = field(default_factory=ResponseCache)
     metrics: Metrics = field(default_factory=Metrics)
@@ -62,8 +62,8 @@ Caller = Annotated[TokenRecord, Depends(authenticate)]
 
 
 async def read(services: Services, call: Callable[..., T], *args: object) -> T:
-    """Run a reader call inline when it never blocks (the in-memory index), else off-loop."""
-    if services.reader.in_memory:
+    """Run a store call inline when it never blocks (the in-memory index), else off-loop."""
+    if services.store.in_memory:
         return call(*args)
     return await run_in_threadpool(call, *args)
 

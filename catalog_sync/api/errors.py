@@ -24,8 +24,9 @@ async def _resolution(_: Request, err: Exception) -> JSONResponse:
 
 async def _unavailable(_: Request, err: Exception) -> JSONResponse:
     logger.error("%s", err)
-    return JSONResponse({"detail": "catalog, binding root or token file unavailable; "
-                                   "see server log"}, 503)
+    if isinstance(err, CatalogUnavailableError):  # names the catalog and why, never a token
+        return JSONResponse({"detail": err.message}, 503)
+    return JSONResponse({"detail": "binding root or token file unavailable; see server log"}, 503)
 
 
 async def _bad_input(_: Request, err: Exception) -> JSONResponse:

@@ -13,8 +13,8 @@ from catalog_sync.api.errors import install_error_handlers
 from catalog_sync.api.metrics import MetricsMiddleware
 from catalog_sync.api.routes import assets, health, resolve, tags
 from catalog_sync.auth import TokenStore
-from catalog_sync.catalog import CatalogReader, open_catalog
 from catalog_sync.settings import Settings, get_settings
+from catalog_sync.store import CatalogStore, open_store
 
 
 def _include_routers(app: FastAPI) -> None:
@@ -28,13 +28,13 @@ def _include_routers(app: FastAPI) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, *, reader: CatalogReader | None = None,
+    settings: Settings | None = None, *, store: CatalogStore | None = None,
     tokens: TokenStore | None = None,
 ) -> FastAPI:
-    """One app per configuration; tests pass their own reader or token store."""
+    """One app per configuration; tests pass their own catalog store or token store."""
     settings = settings or get_settings()
     services = Services(
-        settings=settings, reader=reader or open_catalog(settings),
+        settings=settings, store=store or open_store(settings),
         tokens=tokens or TokenStore(settings.tokens_path),
     )
     app = FastAPI(

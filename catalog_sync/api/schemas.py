@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from catalog_sync.catalog.lite_reader import CatalogEntry
+from catalog_sync.store import CatalogEntry
 
 
 class BindingRefOut(BaseModel):

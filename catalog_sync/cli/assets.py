@@ -1,4 +1,4 @@
-"""`catalog-sync assets`: what the catalog holds, filtered by tags."""
+"""`catalog-sync assets`: what the catalog holds, filtered by tags or a saved view."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from catalog_sync.cli.output import fail, print_json, stdout
 from catalog_sync.errors import CatalogSyncError
 from catalog_sync.settings import get_settings
 
-# Start-up time of every sub-command: the catalog reader and tagging modules are imported only
-# when `assets` runs.
+# Start-up time of every sub-command: the store and tagging modules are imported only when
+# `assets` runs.
 
 
 def assets(
@@ -29,20 +29,22 @@ def assets(
     ] = None,
 ) -> None:
     """Datasets in the catalog carrying all the given tags."""
-    from catalog_sync.catalog.lite_reader import read_entries
+    from catalog_sync.store import AssetQuery, EntityKind, open_store
     from catalog_sync.tagging import load_tag_set
+    from catalog_sync.tagging.views import view_query
 
-    wanted = set(tag or [])
+    settings = get_settings()
+    wanted = frozenset(tag or [])
     try:
-        saved = load_tag_set(get_settings().tags_dir).view(view) if view else None
-        entries = [
-            e for e in read_entries(get_settings().catalog)
-            if wanted <= set(e.tags)
-            and (
-                saved.covers(set(e.tags)) and e.entity_type in saved.entity_types
-                if saved else containers or e.entity_type == "dataset"
-            )
-        ]
+        store = open_store(settings)
+        if view:
+            saved = load_tag_set(settings.tags_dir).view(view)
+            query = view_query(saved, (c.name for c in store.tag_counts()), wanted)
+        else:
+            kind = EntityKind.ALL if containers else EntityKind.DATASET
+            query = AssetQuery(all_tags=wanted, kind=kind)
+        entries = sorted(store.scan(query), key=lambda e: e.urn) if query is not None else []
+        store.close()
     except CatalogSyncError as err:
         fail(err)
     if json_output:

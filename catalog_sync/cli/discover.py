@@ -33,9 +33,9 @@ Token = Annotated[str | None, typer.Option(
 def _connection(tags: list[str] | None, type_: str | None, provider: str | None,
                 name: str | None, api: str | None, token: str | None) -> Connection:
     """The one connection asked for; on failure, the error (and candidates) then exit."""
-    from catalog_sync.catalog import open_catalog
     from catalog_sync.client import CatalogClient
     from catalog_sync.discovery import ResolutionError, connection_for, resolve_one
+    from catalog_sync.store import open_store
 
     if not tags and not name:
         raise typer.BadParameter("give --tag (repeatable) or --binding")
@@ -45,7 +45,7 @@ def _connection(tags: list[str] | None, type_: str | None, provider: str | None,
                 return client.connection(tags=tags or [], type=type_, provider=provider,
                                          binding=name)
         settings = get_settings()
-        found = resolve_one(open_catalog(settings), tags or [], type=type_, provider=provider,
+        found = resolve_one(open_store(settings), tags or [], type=type_, provider=provider,
                             name=name)
         return connection_for(found, settings.binding_root)
     except CatalogSyncError as err:

@@ -51,7 +51,6 @@ def pgadmin(
     ] = DEFAULT_SSLMODE,
 ) -> None:
     """Generate pgAdmin's servers.json (one group per role) and pgpass files."""
-    from catalog_sync.catalog import open_catalog
     from catalog_sync.pgadmin import (
         ExportOptions,
         export_from_bindings,
@@ -59,6 +58,7 @@ def pgadmin(
         write_server_file,
     )
     from catalog_sync.pgadmin.atomic import check_target
+    from catalog_sync.store import open_store
 
     settings = get_settings()
     options = ExportOptions(
@@ -71,7 +71,7 @@ def pgadmin(
         if from_bindings:
             result = export_from_bindings(options, root, settings.tags_dir, _warn)
         else:
-            result = export_from_catalog(options, open_catalog(settings), root, _warn)
+            result = export_from_catalog(options, open_store(settings), root, _warn)
         written = write_server_file(result, out, passfile_dir)
     except CatalogSyncError as err:
         fail(err)

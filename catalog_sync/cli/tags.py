@@ -14,9 +14,9 @@ from catalog_sync.settings import get_settings
 # Start-up time of every sub-command: the catalog and tagging modules (DataHub's) are imported
 # only by the command that needs them.
 if TYPE_CHECKING:
-    from catalog_sync.catalog.tag_edits import ManualEdit
-    from catalog_sync.catalog.tag_store import TagStore
+    from catalog_sync.store import CatalogStore
     from catalog_sync.tagging import TagSet
+    from catalog_sync.tagging.edits import ManualEdit
     from catalog_sync.tagging.plan import TagPlan
 
 app = typer.Typer(
@@ -35,12 +35,12 @@ WaitOption = Annotated[
 ]
 
 
-def _policy() -> tuple[TagSet, TagStore]:
-    from catalog_sync.catalog.tag_store import open_tag_store
+def _policy() -> tuple[TagSet, CatalogStore]:
+    from catalog_sync.store import open_store
     from catalog_sync.tagging import load_tag_set
 
     settings = get_settings()
-    return load_tag_set(settings.tags_dir), open_tag_store(settings)
+    return load_tag_set(settings.tags_dir), open_store(settings)
 
 
 def _print_plan(plan: TagPlan) -> None:
@@ -97,11 +97,12 @@ def lint(
 @app.command("plan")
 def plan(json_output: JsonFlag = False) -> None:
     """What the rules would change in the catalog: per asset, tags added and removed."""
+    from catalog_sync.tagging.edits import tagged_entities
     from catalog_sync.tagging.plan import plan_changes
 
     try:
         tag_set, store = _policy()
-        result = plan_changes(store.entities(), tag_set)
+        result = plan_changes(tagged_entities(store), tag_set)
     except CatalogSyncError as err:
         fail(err)
     if json_output:
@@ -116,13 +117,13 @@ def plan(json_output: JsonFlag = False) -> None:
 @app.command("apply")
 def apply(json_output: JsonFlag = False, wait: WaitOption = 0.0) -> None:
     """Write exactly the plan's changes; refuse everything if the rules conflict."""
-    from catalog_sync.catalog.tag_edits import apply_plan
+    from catalog_sync.tagging.edits import apply_plan, tagged_entities
     from catalog_sync.tagging.plan import plan_changes
 
     try:
         tag_set, store = _policy()
         with store.editing("catalog-sync tags apply", wait):
-            result = plan_changes(store.entities(), tag_set)
+            result = plan_changes(tagged_entities(store), tag_set)
             if result.conflicts:
                 _print_conflicts(result)
             written = apply_plan(store, result)
@@ -147,7 +148,7 @@ def add(
     wait: WaitOption = 0.0,
 ) -> None:
     """Add a tag by hand; recorded as manual, so no rule change or re-ingestion removes it."""
-    from catalog_sync.catalog.tag_edits import add_manual_tag
+    from catalog_sync.tagging.edits import add_manual_tag
 
     try:
         tag_set, store = _policy()
@@ -165,11 +166,11 @@ def remove(
     wait: WaitOption = 0.0,
 ) -> None:
     """Remove a tag from one asset, whoever added it."""
-    from catalog_sync.catalog.tag_edits import remove_tag
-    from catalog_sync.catalog.tag_store import open_tag_store
+    from catalog_sync.store import open_store
+    from catalog_sync.tagging.edits import remove_tag
 
     try:
-        store = open_tag_store(get_settings())
+        store = open_store(get_settings())
         with store.editing("catalog-sync tags remove", wait):
             edit = remove_tag(store, urn, tag)
         _report(edit, "removed")

@@ -16,9 +16,8 @@ from typing import Any
 from pydantic import SecretStr
 
 from catalog_sync.bindings import Binding, normalize_type, read_bindings, validate_binding_name
-from catalog_sync.catalog.lite_reader import CatalogEntry
-from catalog_sync.catalog.query import MAX_PAGE_SIZE, AssetQuery, CatalogReader, EntityKind
 from catalog_sync.discovery.errors import AmbiguousMatchError, BindingMissingError, NoMatchError
+from catalog_sync.store import AssetQuery, CatalogEntry, CatalogReader, EntityKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +59,7 @@ class Connection:
 
 
 def _entries(reader: CatalogReader, tags: Iterable[str]) -> Iterator[CatalogEntry]:
-    wanted = frozenset(tags)
-    offset = 0
-    while True:
-        page = reader.search(AssetQuery(
-            all_tags=wanted, kind=EntityKind.ALL, offset=offset, limit=MAX_PAGE_SIZE,
-        ))
-        yield from page.items
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return
+    return reader.scan(AssetQuery(all_tags=frozenset(tags), kind=EntityKind.ALL))
 
 
 def _port(text: str | None) -> int | None:

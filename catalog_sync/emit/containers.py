@@ -5,7 +5,7 @@ Keys are DataHub's own key classes, so the URNs match what DataHub's sources wou
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from datahub.emitter.mce_builder import make_dataplatform_instance_urn
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
@@ -62,7 +62,7 @@ def container_workunits(
     instance: str | None,
     env: str,
     tag_origins: dict[str, dict[str, str]] | None = None,
-    existing_tags: dict[str, list[object]] | None = None,
+    existing_tags: Mapping[str, list[object]] | None = None,
 ) -> Iterable[MetadataWorkUnit]:
     """Every level of `refs` (outermost first), each pointing at its parent.
 

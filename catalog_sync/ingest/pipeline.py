@@ -17,39 +17,22 @@ from datahub.ingestion.api.source import Source
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.ingestion.extractor.mce_extractor import WorkUnitRecordExtractor
 from datahub.ingestion.run.pipeline import Pipeline
-from datahub.ingestion.sink.datahub_lite import DataHubLiteSink
 from datahub.metadata.schema_classes import MetadataChangeEventClass
 
-from catalog_sync.catalog.existing_tags import lite_file_of
 from catalog_sync.errors import (
     BadInputError,
     CatalogSyncError,
     RecipeError,
     SinkUnavailableError,
 )
-from catalog_sync.ingest.lite_index import rebuild_index_only_on_change
 from catalog_sync.report import MAX_PROBLEMS, Problem, RecipeResult
 from catalog_sync.sources.base import AssetSource
+from catalog_sync.store.gms.errors import gms_reason
 
 logger = logging.getLogger(__name__)
 
 # No network beyond the catalog: DataHub's telemetry must never phone home from a job.
 os.environ.setdefault("DATAHUB_TELEMETRY_ENABLED", "false")
-
-
-_STALE_TITLE = "Skipping stateful ingestion / stale entity removal"
-_THRESHOLD_MESSAGE = (
-    "more assets than the fail-safe threshold allows are gone since the last successful run; "
-    "nothing was soft-deleted. Check the recipe (paths, globs, credentials), raise "
-    "stateful_ingestion.fail_safe_threshold, or run `catalog-sync ingest --force` if the "
-    "removals are real"
-)
-
-
-def _problem(title: str, message: str, context: str, recipe: str) -> Problem:
-    if title == _STALE_TITLE and "fail_safe_threshold" in message:
-        return Problem("Stale removal refused", _THRESHOLD_MESSAGE, context, recipe)
-    return Problem(title, message, context, recipe)
 
 
 def _sink_problem(entry: dict[str, Any], recipe: str) -> Problem:
@@ -75,7 +58,7 @@ def _problems(entries: Any, recipe: str) -> list[Problem]:
         if isinstance(context, list):
             context = "; ".join(str(c) for c in context)
         problems.append(
-            _problem(entry.title or "", entry.message or "", str(context or ""), recipe)
+            Problem(entry.title or "", entry.message or "", str(context or ""), recipe)
         )
     return problems
 
@@ -117,36 +100,15 @@ class SinkValidatedExtractor(WorkUnitRecordExtractor):
 
 
 class SyncPipeline(Pipeline):
-    """DataHub's Pipeline, but stale-removal state is committed only when every write landed,
-    and catalog-sync's sources skip the extractor's validation (`SinkValidatedExtractor`).
-
-    DataHub commits checkpoints even after sink failures; a soft-delete that never reached the
-    catalog would then be forgotten. Source failures are already safe: DataHub's handler then
-    carries the previous run's URNs into the new state.
-    """
+    """DataHub's Pipeline, with catalog-sync's sources skipping the extractor's validation
+    (`SinkValidatedExtractor`). Stale-removal state is committed only when every write landed:
+    DataHub's Pipeline flushes the sink and gates the commit on sink failures, and
+    `catalog-sync-rest` (catalog_sync.store.gms.sink) makes the REST sink's flush real."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if isinstance(self.source, AssetSource) and self.config.source.extractor == "generic":
             self.extractor = SinkValidatedExtractor(self.config.source.extractor_config, self.ctx)
-        catalog = lite_file_of(self.ctx)
-        if catalog is not None and isinstance(self.sink, DataHubLiteSink):
-            rebuild_index_only_on_change(self.sink, catalog)
-
-    def _warn_old_cli_version(self) -> None:
-        """Skipped: DataHub asks PyPI and GitHub for newer releases on every run (importing
-        aiohttp, waiting up to 2 s): network a scheduled job must not need."""
-
-    def process_commits(self) -> None:
-        # The datahub-rest sink writes from a thread pool and has no flush(): drain it (its
-        # shutdown is idempotent) so every write's failure is on the report before we look.
-        executor = getattr(self.sink, "executor", None)
-        if executor is not None:
-            executor.shutdown()
-        if self.sink.get_report().failures:
-            logger.warning("sink failures: keeping the previous stale-removal state")
-            return
-        super().process_commits()
 
 
 def _cause(err: BaseException) -> CatalogSyncError | None:
@@ -200,7 +162,7 @@ def run_pipeline(
         if network is not None:
             sink = recipe.get("sink", {})
             where = (sink.get("config") or {}).get("server") or sink.get("type", "")
-            raise SinkUnavailableError(str(where), str(network).splitlines()[0]) from err
+            raise SinkUnavailableError(str(where), gms_reason(network)) from err
         raise RecipeError(str(path), f"cannot start pipeline: {str(err).splitlines()[0]}") from err
     try:
         if before_run is not None:

@@ -1,8 +1,8 @@
 """Recipe files: DataHub's format and loader (`${VAR}` expansion), checked before any write.
 
-A recipe without `sink` writes to the embedded DataHub Lite catalog, or to DataHub GMS when
-DATAHUB_GMS_URL is set. A `datahub-rest` sink takes server and token from the recipe or from
-DATAHUB_GMS_URL / DATAHUB_GMS_TOKEN.
+A recipe without `sink` writes to the deployment's catalog store (catalog_sync.store): the
+embedded DataHub Lite catalog, or DataHub GMS when DATAHUB_GMS_URL is set. A `datahub-rest` sink
+takes server and token from the recipe or from DATAHUB_GMS_URL / DATAHUB_GMS_TOKEN.
 """
 
 from __future__ import annotations
@@ -20,29 +20,14 @@ from catalog_sync.errors import CatalogSyncError, RecipeError
 from catalog_sync.report import MAX_PROBLEMS
 from catalog_sync.settings import Settings
 from catalog_sync.sources.base import AssetSourceConfig
-from catalog_sync.sync.paths import gms_journal_file, state_file
+from catalog_sync.store import REST_SINKS, CatalogStore, open_store, store_for_sink
+from catalog_sync.store.gms.sink import SINK_TYPE as REST_SINK_TYPE
 from catalog_sync.sync.state import stateful_defaults
 
 RECIPE_KEYS = frozenset(
     {"source", "sink", "transformers", "pipeline_name", "run_id", "datahub_api", "reporting",
      "flags", "failure_log"}
 )
-
-
-# DataHub Lite commits after every aspect. With SQLite's default rollback journal and
-# synchronous=FULL that is two fsyncs per aspect (7 s per 3,000 aspects here); write-ahead
-# logging with synchronous=NORMAL is ~7x faster, stays atomic under SIGKILL and lets readers (the
-# API) read while a run writes. Each run ends with a checkpoint (`checkpoint_catalog`), so the
-# catalog file alone holds everything once a run is over.
-LITE_PRAGMAS = {"journal_mode": "WAL", "synchronous": "NORMAL"}
-
-
-def lite_sink(catalog: Path) -> dict[str, Any]:
-    """The embedded-catalog sink: DataHub Lite on one SQLite file."""
-    return {
-        "type": "datahub-lite",
-        "config": {"type": "sqlite", "config": {"file": str(catalog), "options": LITE_PRAGMAS}},
-    }
 
 
 # Values under keys like these are never echoed back in an error message.
@@ -64,29 +49,45 @@ def source_config_class(kind: str) -> type[Any]:
     return config_class
 
 
-def _enable_stale_removal(recipe: dict[str, Any], settings: Settings, force: bool) -> None:
-    """catalog-sync sources remove stale assets by default: state beside the embedded catalog,
-    or in GMS for a `datahub-rest` sink (its write-ahead journal under the catalog's folder);
-    other sinks have no catalog to remove from."""
+def _enable_stale_removal(
+    recipe: dict[str, Any], store: CatalogStore | None, force: bool
+) -> None:
+    """catalog-sync sources remove stale assets by default, with the state where the store the
+    sink writes keeps it (a file beside the embedded catalog; GMS, with a journal on local
+    disk). Sinks with no catalog (`file`) have nothing to remove from."""
     source = recipe["source"]
-    config_class = source_config_class(source["type"])
-    if not issubclass(config_class, AssetSourceConfig):
-        return
-    sink = recipe["sink"]
-    if sink.get("type") == "datahub-lite":
-        catalog = ((sink.get("config") or {}).get("config") or {}).get("file")
-        if not catalog:
-            return
-        path: Path | None = state_file(Path(catalog), recipe["pipeline_name"])
-        journal: Path | None = None
-    elif sink.get("type") == "datahub-rest":
-        path = None
-        journal = gms_journal_file(settings.catalog.parent, recipe["pipeline_name"])
-    else:
+    if store is None or not issubclass(source_config_class(source["type"]), AssetSourceConfig):
         return
     if source.get("config") is None:
         source["config"] = {}
-    stateful_defaults(source["config"], state_file_path=path, force=force, journal_path=journal)
+    stateful_defaults(
+        source["config"], provider=store.state_provider(recipe["pipeline_name"]), force=force
+    )
+
+
+def _sink(name: str, recipe: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The recipe's sink, defaulted to the deployment's store; a `datahub-rest` sink gets
+    server and token from the settings when the recipe has none, and runs as
+    `catalog-sync-rest` (the same sink, whose flush waits for its writes in flight)."""
+    sink = recipe.get("sink")
+    if sink is None:
+        # DATAHUB_GMS_URL switches the whole deployment to GMS, recipes included.
+        sink = open_store(settings).sink_config()
+    if not isinstance(sink, dict):
+        raise RecipeError(name, "sink: must be a mapping with `type` and `config`")
+    if sink.get("type") in REST_SINKS:
+        config = dict(sink.get("config") or {})
+        if not config.get("server"):
+            if not settings.gms_url:
+                raise RecipeError(name, "sink.config.server: not set and DATAHUB_GMS_URL is empty")
+            config["server"] = settings.gms_url
+        if not config.get("token") and settings.gms_token is not None:
+            config["token"] = settings.gms_token.get_secret_value()
+        # DataHub's default holds a partial batch up to 30 s while records trickle in; the
+        # run's end (flush) would wait for it.
+        config.setdefault("min_process_interval_seconds", 1)
+        return {"type": REST_SINK_TYPE, "config": config}
+    return sink
 
 
 def _validate_source(path: str, source: Any) -> None:
@@ -135,22 +136,9 @@ def load_recipe(path: Path, settings: Settings, *, force: bool = False) -> dict[
     if unknown:
         raise RecipeError(name, f"{unknown[0]}: unknown recipe key")
     _validate_source(name, recipe.get("source"))
-    sink = recipe.get("sink")
-    if sink is None:
-        # DATAHUB_GMS_URL switches the whole deployment to GMS, recipes included.
-        sink = {"type": "datahub-rest", "config": {}} if settings.gms_url else None
-        recipe["sink"] = sink or lite_sink(settings.catalog)
-    if isinstance(sink, dict) and sink.get("type") == "datahub-rest":
-        config = sink.setdefault("config", {}) or {}
-        sink["config"] = config
-        if not config.get("server"):
-            if not settings.gms_url:
-                raise RecipeError(name, "sink.config.server: not set and DATAHUB_GMS_URL is empty")
-            config["server"] = settings.gms_url
-        if not config.get("token") and settings.gms_token is not None:
-            config["token"] = settings.gms_token.get_secret_value()
+    recipe["sink"] = _sink(name, recipe, settings)
     recipe.setdefault("pipeline_name", f"catalog-sync-{path.stem}")
-    _enable_stale_removal(recipe, settings, force)
+    _enable_stale_removal(recipe, store_for_sink(recipe["sink"], settings), force)
     # DataHub keeps 10 sampled problems (and 10 contexts each); the run report lists them all.
     flags = recipe.setdefault("flags", {}) or {}
     recipe["flags"] = flags

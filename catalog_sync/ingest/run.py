@@ -13,19 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from catalog_sync.lite_file import checkpoint_catalog
 from catalog_sync.report import RecipeResult, RunReport
 from catalog_sync.settings import Settings
+from catalog_sync.store import lite_file
+from catalog_sync.store.lite.sql import checkpoint
 from catalog_sync.sync import fingerprint
 from catalog_sync.sync.lock import lock_path, run_lock
-
-
-def _catalog_of(recipe: dict[str, Any]) -> Path | None:
-    """The embedded catalog file a loaded recipe writes, if it writes one."""
-    sink = recipe.get("sink", {})
-    if sink.get("type") != "datahub-lite":
-        return None
-    return Path(sink["config"]["config"]["file"])
 
 
 def run_recipe(
@@ -53,7 +46,7 @@ def run_recipe(
     from catalog_sync.ingest.recipe import load_recipe
 
     recipe = load_recipe(path, settings, force=force)
-    catalog = _catalog_of(recipe)
+    catalog = lite_file(recipe["sink"])
     if catalog is not None:
         catalog.parent.mkdir(parents=True, exist_ok=True)
     lock = lock_path(catalog, recipe["pipeline_name"], settings.catalog.parent / "locks")
@@ -78,7 +71,7 @@ def _run_locked(
     result, pipeline = run_pipeline(path, recipe, before_run)
     if catalog is None:
         return result
-    checkpoint_catalog(catalog)
+    checkpoint(catalog)
     source = pipeline.source if pipeline is not None else None
     if (
         observed is not None

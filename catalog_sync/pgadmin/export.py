@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog_sync.catalog.query import CatalogReader
 from catalog_sync.errors import BadInputError
 from catalog_sync.pgadmin.atomic import OutputFile, ensure_private_dir, write_all
 from catalog_sync.pgadmin.generator import ServerFile, build_server_file
@@ -21,6 +20,7 @@ from catalog_sync.pgadmin.model import (
 )
 from catalog_sync.pgadmin.pgpass import PGPASS_MODE
 from catalog_sync.pgadmin.targets import targets_from_bindings, targets_from_catalog
+from catalog_sync.store import CatalogReader
 from catalog_sync.tagging import load_tag_set
 
 

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from catalog_sync.bindings import Binding, read_bindings
-from catalog_sync.catalog.query import CatalogReader
 from catalog_sync.discovery import (
     BindingMissingError,
     Connection,
@@ -22,6 +21,7 @@ from catalog_sync.pgadmin.model import (
     ServerTarget,
     Warn,
 )
+from catalog_sync.store import CatalogReader
 from catalog_sync.tagging import TagSet, decide_tags
 
 

@@ -3,9 +3,10 @@ dataset emission, and DataHub's stateful stale-entity removal."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 from abc import abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,21 +23,17 @@ from datahub.ingestion.source.state.stateful_ingestion_base import (
     StatefulIngestionConfigBase,
     StatefulIngestionSourceBase,
 )
-from datahub.ingestion.workunit_processors import (
-    AutoMaterializeReferencedTagsTermsProcessor,
-    AutoStaleEntityRemovalProcessor,
-)
 from pydantic import Field, field_validator
 
-from catalog_sync.catalog.existing_tags import existing_tags_reader, lite_file_of
-from catalog_sync.catalog.unchanged import StoredAspects, emission_key
 from catalog_sync.emit.containers import container_key, container_workunits
 from catalog_sync.emit.datasets import dataset_urn, dataset_workunits
 from catalog_sync.emit.tags import tag_entity_workunits
-from catalog_sync.emit.views import sync_gms_views
 from catalog_sync.model import Asset
 from catalog_sync.settings import get_settings
-from catalog_sync.sources.processors import EXCLUDED_PROCESSORS, materialize_tags, size_guard
+from catalog_sync.sources.processors import EXCLUDED_PROCESSORS, size_guard
+from catalog_sync.sources.stale import refuse_mass_removal, stale_removal
+from catalog_sync.store import store_for_pipeline
+from catalog_sync.store.lite.unchanged import emission_key
 from catalog_sync.sync.fingerprint import code_stamp
 from catalog_sync.sync.state import Processor, write_ahead
 from catalog_sync.tagging import TagSet, decide_tags, load_tag_set
@@ -99,12 +96,22 @@ def _tag_policy(config: AssetSourceConfig) -> tuple[TagSet, list[TagRule]]:
     )
 
 
+# Assets whose existing tags are read from the catalog in one go (a fixed number of reads).
+_TAG_BATCH = 100
+
+
 def _last_urns(handler: StaleEntityRemovalHandler) -> frozenset[str]:
     """The URNs the last committed state holds (empty when stale removal is off)."""
     if not handler.is_checkpointing_enabled():
         return frozenset()
     last = handler.state_provider.get_last_checkpoint(handler.job_id, handler.state_type_class)
     return frozenset(last.state.urns) if last is not None else frozenset()
+
+
+def _batches(items: Iterable[Asset], size: int) -> Iterable[list[Asset]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 class AssetSource(StatefulIngestionSourceBase):
@@ -119,10 +126,11 @@ class AssetSource(StatefulIngestionSourceBase):
         super().__init__(config, ctx)  # type: ignore[arg-type]
         self.config = config
         self.tag_set, self.extra_rules = _tag_policy(config)
-        self._existing_tags = existing_tags_reader(ctx)
-        lite = lite_file_of(ctx)
+        # The catalog the sink writes into: existing tags, stored aspects, saved views.
+        self.store = store_for_pipeline(ctx)
         self._stored = (
-            StoredAspects(lite) if lite is not None and not config.rewrite_unchanged else None
+            self.store.stored_aspects()
+            if self.store is not None and not config.rewrite_unchanged else None
         )
         self._code = code_stamp() if self._stored is not None else ""
         self._stale_handlers: list[tuple[StaleEntityRemovalHandler, frozenset[str]]] = []
@@ -154,27 +162,23 @@ class AssetSource(StatefulIngestionSourceBase):
         return self.report
 
     def get_excluded_workunit_processors(self) -> list[Any]:
-        # Provably no-ops for what catalog-sync emits, or replaced (catalog_sync.sources.processors).
+        # Provably no-ops for what catalog-sync emits, or replaced (catalog_sync.sources.processors);
+        # stale removal is built here instead, so the source holds its handler.
         return [*super().get_excluded_workunit_processors(), *EXCLUDED_PROCESSORS]
 
     def get_workunit_processors(self) -> list[Processor | None]:
-        # DataHub's tag and term materialiser, with a faster URN walk (same output, same place).
-        processors = [
-            materialize_tags(owner)
-            if isinstance(owner := getattr(p, "__self__", None),
-                          AutoMaterializeReferencedTagsTermsProcessor)
-            else p
-            for p in super().get_workunit_processors()
-        ]
         # DataHub's stale-removal processor records each URN emitted; `keep` adds to the same
         # state. Built before `get_workunits_internal` runs, so known by the time `assets()` is.
-        self._stale_handlers = [
-            (owner.handler, _last_urns(owner.handler))
-            for owner in (getattr(p, "__self__", None) for p in processors)
-            if isinstance(owner, AutoStaleEntityRemovalProcessor)
-        ]
+        remover = stale_removal(self)
+        self._stale_handlers = (
+            [(remover.handler, _last_urns(remover.handler))] if remover is not None else []
+        )
         # The URN journal that makes stale removal survive a killed run (catalog_sync.sync.state).
-        return [*processors, size_guard(self), write_ahead(self.state_provider), self._note_urns]
+        return [
+            *super().get_workunit_processors(),
+            remover.process if remover is not None else None,
+            size_guard(self), write_ahead(self.state_provider), self._note_urns,
+        ]
 
     def _note_urns(self, stream: Iterable[MetadataWorkUnit]) -> Iterable[MetadataWorkUnit]:
         """Last in the chain, so it sees what DataHub's processors add too (tag key aspects)."""
@@ -233,31 +237,55 @@ class AssetSource(StatefulIngestionSourceBase):
     def get_workunits_internal(self) -> Iterable[MetadataWorkUnit]:
         emitted_containers: set[str] = set()
         used_tags: set[str] = set()
-        for asset in self.assets():
-            if asset.containers_only:
-                yield from self._containers(asset, emitted_containers, used_tags)
-                continue
-            origins = self._decide(asset.facts, asset.location or asset.name)
+        for batch in _batches(self.assets(), _TAG_BATCH):
+            yield from self._batch(batch, emitted_containers, used_tags)
+        if self._stored is not None:
+            self._stored.close()
+        yield from tag_entity_workunits(used_tags, self.tag_set)
+        if self.store is not None:
+            for problem in self.store.save_views(self.tag_set.views, used_tags):
+                self.report.warning(title="View not saved", message=problem, context="")
+            self.store.close()
+        for handler, _ in self._stale_handlers:
+            refuse_mass_removal(handler, self.report, self.config)
+
+    def _batch(
+        self, assets: list[Asset], emitted_containers: set[str], used_tags: set[str]
+    ) -> Iterable[MetadataWorkUnit]:
+        """Decide the batch's tags, read what the catalog holds of its tags at once, emit."""
+        decided: list[tuple[Asset, dict[str, str] | None]] = []
+        wanted: list[str] = []
+        for asset in assets:
+            origins = None
+            if not asset.containers_only:
+                origins = self._decide(asset.facts, asset.location or asset.name)
+                if origins is None:
+                    continue
+                if self._stored is None:  # else the stored aspects carry the tags
+                    wanted.append(dataset_urn(asset))
+            decided.append((asset, origins))
+            wanted += self._container_urns(asset)
+        existing = (
+            self.store.existing_tags(sorted(set(wanted)))
+            if self.store is not None and wanted else {}
+        )
+        for asset, origins in decided:
+            yield from self._containers(asset, emitted_containers, used_tags, existing)
             if origins is None:
                 continue
-            yield from self._containers(asset, emitted_containers, used_tags)
             asset.properties.update(self._recorded(asset.facts))
             urn = dataset_urn(asset)
             used_tags.update(origins)
             self.report.datasets += 1
-            yield from self._dataset(asset, origins, urn)
-        if self._stored is not None:
-            self._stored.close()
-        yield from tag_entity_workunits(used_tags, self.tag_set)
-        sync_gms_views(self.ctx, self.tag_set, used_tags, self.report)
+            yield from self._dataset(asset, origins, urn, existing.get(urn, []))
 
     def _dataset(
-        self, asset: Asset, origins: dict[str, str], urn: str
+        self, asset: Asset, origins: dict[str, str], urn: str, existing: list[Any]
     ) -> Iterable[MetadataWorkUnit]:
         """The dataset's workunits; none when the embedded catalog already holds it exactly
         (then it is recorded as seen and counted unchanged)."""
         if self._stored is None:
-            yield from dataset_workunits(asset, origins, self._existing_tags([urn]).get(urn, []))
+            yield from dataset_workunits(asset, origins, existing)
             return
         stored = self._stored.aspects(urn)  # one read: its globalTags are the existing tags
         existing = stored.tags()
@@ -273,13 +301,21 @@ class AssetSource(StatefulIngestionSourceBase):
         self._still_live(urn)
         self.report.unchanged += 1
 
+    @staticmethod
+    def _container_urns(asset: Asset) -> list[str]:
+        keyed: dict[str, Any] = {
+            "platform": asset.platform, "instance": asset.instance, "env": asset.env
+        }
+        return [container_key(ref, **keyed).as_urn() for ref in asset.containers]
+
     def _containers(
-        self, asset: Asset, emitted: set[str], used_tags: set[str]
+        self, asset: Asset, emitted: set[str], used_tags: set[str],
+        existing: Mapping[str, list[Any]],
     ) -> Iterable[MetadataWorkUnit]:
         keyed: dict[str, Any] = {
             "platform": asset.platform, "instance": asset.instance, "env": asset.env
         }
-        urns = [container_key(ref, **keyed).as_urn() for ref in asset.containers]
+        urns = self._container_urns(asset)
         if all(urn in emitted for urn in urns):
             return
         tag_origins: dict[str, dict[str, str]] = {}
@@ -289,7 +325,6 @@ class AssetSource(StatefulIngestionSourceBase):
                 if origins is not None:  # even none: rules may have stopped adding old tags
                     tag_origins[urn] = origins  # by URN: a schema may share its database's name
                     used_tags.update(origins)
-        existing = self._existing_tags(urns)
         new = [ref for ref, urn in zip(asset.containers, urns, strict=True) if urn not in emitted]
         refs = tuple(
             replace(ref, properties=(*ref.properties, *self._recorded(dict(ref.facts)).items()))

@@ -17,11 +17,8 @@ for what catalog-sync emits, or what it does itself:
   see `json_size_bound`) skips the serialisation; any other workunit still goes through
   DataHub's processor unchanged.
 
-One runs with a faster walk: `AutoMaterializeReferencedTagsTermsProcessor` lists every URN in
-every workunit (DataHub's `list_urns`, which builds a path for each URN and looks each field's
-annotations up in its schema at every value) to emit a key aspect for each tag or term that is
-referenced but not emitted. `materialize_tags` is the same processor, in the same place, with
-`list_urns` walking the same fields in the same order without the paths.
+One is built by the source itself instead (catalog_sync.sources.stale): DataHub's
+`AutoStaleEntityRemovalProcessor`.
 """
 
 from __future__ import annotations
@@ -37,8 +34,8 @@ from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.ingestion.api.workunit_processor import WorkunitProcessorContext
 from datahub.ingestion.workunit_processors import (
     AutoBrowsePathV2Processor,
-    AutoMaterializeReferencedTagsTermsProcessor,
     AutoPatchLastModifiedProcessor,
+    AutoStaleEntityRemovalProcessor,
     EnsureAspectSizeProcessor,
 )
 from datahub.metadata.schema_classes import (
@@ -50,16 +47,14 @@ from datahub.metadata.schema_classes import (
     UpstreamLineageClass,
     ViewPropertiesClass,
 )
-from datahub.metadata.urns import GlossaryTermUrn, TagUrn, Urn
-from datahub.utilities.urns.error import InvalidUrnError
-from datahub.utilities.urns.urn import guess_entity_type
 
-# DataHub's processor's own logger: its warnings stay as quiet as the CLI makes DataHub's.
-logger = logging.getLogger(AutoMaterializeReferencedTagsTermsProcessor.__module__)
+logger = logging.getLogger(__name__)
 
 EXCLUDED_PROCESSORS = [
     AutoBrowsePathV2Processor, AutoPatchLastModifiedProcessor, EnsureAspectSizeProcessor,
+    AutoStaleEntityRemovalProcessor,  # built by catalog_sync.sources.stale instead
 ]
+
 
 # json.dumps (ensure_ascii) writes at most 12 characters per code point: a character outside
 # the BMP becomes two \uXXXX escapes.
@@ -141,86 +136,4 @@ def size_guard(source: Source) -> Any:
     return process
 
 
-# Per generated class: field name -> (annotated `Urn`, annotated `Relationship`), as
-# `list_urns_with_path` reads them from the field's schema for every value it visits.
-_URN_FIELDS: dict[type, dict[str, tuple[bool, bool]]] = {}
 
-
-def _urn_fields(model: DictWrapper) -> dict[str, tuple[bool, bool]]:
-    kind = type(model)
-    fields = _URN_FIELDS.get(kind)
-    if fields is None:
-        fields = _URN_FIELDS[kind] = {
-            f.name: (f.get_prop("Urn") is not None, f.get_prop("Relationship") is not None)
-            for f in model.RECORD_SCHEMA.fields
-        }
-    return fields
-
-
-def _urn_value(value: object, is_urn: bool, relationship: bool) -> bool:
-    return is_urn or (relationship and isinstance(value, str) and value.startswith("urn:li:"))
-
-
-def list_urns(model: DictWrapper | MetadataChangeProposalWrapper, out: list[str]) -> list[str]:
-    """DataHub's `list_urns`, the same URNs in the same order, appended to `out`: the same walk
-    without the path of each URN it builds and throws away, and with each class's field
-    annotations looked up once instead of at every value."""
-    if isinstance(model, MetadataChangeProposalWrapper):
-        if model.entityUrn:
-            out.append(model.entityUrn)
-        if model.entityKeyAspect:
-            list_urns(model.entityKeyAspect, out)
-        if model.aspect:
-            list_urns(model.aspect, out)
-        return out
-    fields = _urn_fields(model)
-    for key, value in model.items():  # type: ignore[no-untyped-call]
-        if not value:
-            continue
-        is_urn, relationship = fields[key]
-        if isinstance(value, DictWrapper):
-            list_urns(value, out)
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, DictWrapper):
-                    list_urns(item, out)
-                elif _urn_value(item, is_urn, relationship):
-                    out.append(item)
-        elif _urn_value(value, is_urn, relationship):
-            out.append(value)
-    return out
-
-
-_TAG_AND_TERM = (TagUrn.ENTITY_TYPE, GlossaryTermUrn.ENTITY_TYPE)
-
-
-def materialize_tags(processor: AutoMaterializeReferencedTagsTermsProcessor) -> Any:
-    """DataHub's AutoMaterializeReferencedTagsTermsProcessor (a key aspect for every tag or
-    term referenced but not emitted), with the faster `list_urns`: the same workunits out, in
-    the same order, and the same count of invalid URNs on its report."""
-
-    def process(stream: Iterable[MetadataWorkUnit]) -> Iterable[MetadataWorkUnit]:
-        referenced: set[str] = set()
-        with_aspects: set[str] = set()
-        for wu in stream:
-            for urn in list_urns(wu.metadata, []):
-                if guess_entity_type(urn) in _TAG_AND_TERM:
-                    referenced.add(urn)
-            urn = wu.get_urn()
-            if guess_entity_type(urn) in _TAG_AND_TERM:
-                with_aspects.add(urn)
-            yield wu
-        for urn in sorted(referenced - with_aspects):
-            try:
-                parsed = Urn.from_string(urn)
-                assert isinstance(parsed, TagUrn | GlossaryTermUrn)
-                yield MetadataChangeProposalWrapper(
-                    entityUrn=urn, aspect=parsed.to_key_aspect()
-                ).as_workunit()
-            except InvalidUrnError:
-                processor.report.num_exceptions += 1
-                logger.warning(
-                    "Source produced an invalid urn, so no key aspect will be generated: %s", urn
-                )
-
-    return process

@@ -29,27 +29,26 @@ import logging
 import os
 import re
 import secrets
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
 
-from catalog_sync.lite_file import open_readonly
 from catalog_sync.report import Problem, RecipeResult
 from catalog_sync.settings import Settings
+from catalog_sync.store.lite.sql import catalog_digest
 from catalog_sync.sync.paths import fingerprint_file
 
 logger = logging.getLogger(__name__)
 
 FORMAT = 1
 LAKE_SOURCE = "catalog-sync-lake"
+LITE_SINK = "catalog-sync-lite"  # catalog_sync.store.lite.sink.SINK_TYPE, without importing DataHub
 _PACKAGE = Path(__file__).resolve().parents[1]
 _VERSIONED = ("acryl-datahub", "pyarrow", "pydantic")
 _ENV_PREFIX = "CATALOG_SYNC_"
 _ENV_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
-_URNS_PER_QUERY = 500
 COUNTERS = ("datasets", "containers", "files", "rows", "bytes")
 
 
@@ -131,34 +130,6 @@ def recipe_digest(recipe: Path, salt: str) -> str:
     return h.hexdigest()
 
 
-def catalog_digest(catalog: Path, urns: Sequence[str]) -> str:
-    """The latest stored aspects of `urns` (name and content) in the embedded catalog: any
-    write, hand edit, soft-delete or removal of one of them changes it. "" when unreadable."""
-    h = _digest()
-    rows = 0
-    try:
-        conn = open_readonly(catalog)
-    except sqlite3.Error:
-        return ""
-    try:
-        for start in range(0, len(urns), _URNS_PER_QUERY):
-            chunk = urns[start : start + _URNS_PER_QUERY]
-            marks = ",".join("?" * len(chunk))
-            for urn, aspect, metadata in conn.execute(
-                "SELECT urn, aspect_name, metadata FROM metadata_aspect_v2 "
-                f"WHERE version = 0 AND urn IN ({marks}) ORDER BY urn, aspect_name",
-                chunk,
-            ):
-                h.update(f"\x00{urn}\x00{aspect}\x00{metadata}".encode())
-                rows += 1
-    except sqlite3.Error as err:
-        logger.debug("catalog %s unreadable for the fingerprint: %s", catalog, err)
-        return ""
-    finally:
-        conn.close()
-    return f"{rows}:{h.hexdigest()}"
-
-
 @dataclass
 class Fingerprint:
     """The inputs of one clean run, as digests, and what it reported."""
@@ -234,7 +205,7 @@ class Unchanged:
         if catalog_digest(self.catalog, stored.urns) != stored.catalog:
             return None
         result = RecipeResult(
-            recipe=str(self.path), source=LAKE_SOURCE, sink="datahub-lite", inputs_unchanged=True
+            recipe=str(self.path), source=LAKE_SOURCE, sink=LITE_SINK, inputs_unchanged=True
         )
         for counter in COUNTERS:
             setattr(result, counter, int(stored.counts.get(counter, 0)))

@@ -43,5 +43,5 @@ def index_marker(catalog: Path) -> Path:
 
 
 def verified_file(catalog: Path) -> Path:
-    """Datasets last found identical to what a run would write (catalog_sync.catalog.unchanged)."""
+    """Datasets last found identical to what a run would write (catalog_sync.store.lite.unchanged)."""
     return state_dir(catalog) / "verified.sqlite"

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from datahub.ingestion.api.committable import CommitPolicy
 from datahub.ingestion.api.common import PipelineContext
 from datahub.ingestion.api.ingestion_job_checkpointing_provider_base import (
     IngestionCheckpointingProviderBase,
@@ -55,6 +56,11 @@ GMS_STATE_PROVIDER = "catalog-sync-datahub"
 DEFAULT_FAIL_SAFE_PERCENT = 50.0
 NO_THRESHOLD = 100.0  # DataHub's handler disables the check at 100
 _MAX_STATE_BYTES = 2**24  # DataHub's default max_checkpoint_state_size
+# DataHub's providers commit whatever happened (CommitPolicy.ALWAYS): a soft-delete that never
+# reached the catalog would be forgotten. catalog-sync's commit only after a run without
+# failures (the Pipeline checks source and sink after flushing the sink); the last committed
+# state, and the journal of what the failed run wrote, carry over to the next run.
+COMMIT_POLICY = CommitPolicy.ON_NO_ERRORS
 
 
 class WriteAheadJournal:
@@ -131,6 +137,7 @@ class AtomicFileCheckpointingProvider(_Journalled, FileIngestionCheckpointingPro
 
     def __init__(self, config: FileIngestionStateProviderConfig) -> None:
         super().__init__(config)
+        self.commit_policy = COMMIT_POLICY
         self.journal = WriteAheadJournal(Path(f"{config.filename}.journal"))
 
     @property
@@ -179,6 +186,7 @@ class JournalledDatahubCheckpointingProvider(_Journalled, DatahubIngestionCheckp
 
     def __init__(self, graph: DataHubGraph, journal: Path) -> None:
         super().__init__(graph)
+        self.commit_policy = COMMIT_POLICY
         self.journal = WriteAheadJournal(journal)
 
     @classmethod
@@ -244,30 +252,16 @@ def write_ahead(state: StateProviderWrapper) -> Processor | None:
 
 
 def stateful_defaults(
-    source_config: dict[str, Any],
-    *,
-    state_file_path: Path | None,
-    force: bool,
-    journal_path: Path | None = None,
+    source_config: dict[str, Any], *, provider: dict[str, Any], force: bool
 ) -> None:
-    """Switch stale removal on unless the recipe says otherwise; `force` lifts the threshold.
-
-    `state_file_path` is set for the embedded catalog (file provider); None means the sink is
-    GMS, which keeps the state: with a write-ahead journal at `journal_path` if given
-    (catalog-sync's provider), else DataHub's own `datahub` provider, without one.
-    """
+    """Switch stale removal on unless the recipe says otherwise, with the state kept by
+    `provider` (the store's: `catalog_sync.store`) unless the recipe names its own; `force`
+    lifts the fail-safe threshold."""
     stateful = source_config.get("stateful_ingestion")
     if stateful is None:
         stateful = source_config["stateful_ingestion"] = {}
     stateful.setdefault("enabled", True)
     stateful.setdefault("fail_safe_threshold", DEFAULT_FAIL_SAFE_PERCENT)
-    if "state_provider" not in stateful:
-        if state_file_path is not None:
-            provider = {"type": STATE_PROVIDER, "config": {"filename": str(state_file_path)}}
-        elif journal_path is not None:
-            provider = {"type": GMS_STATE_PROVIDER, "config": {"journal": str(journal_path)}}
-        else:
-            provider = {"type": "datahub", "config": {}}
-        stateful["state_provider"] = provider
+    stateful.setdefault("state_provider", provider)
     if force:
         stateful["fail_safe_threshold"] = NO_THRESHOLD

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from catalog_sync.api.main import create_app
 from catalog_sync.auth import TokenStore
 from catalog_sync.settings import get_settings
-from tests.support.lite_catalog import sample_catalog, write_binding
+from tests.support.backends import Backend
+from tests.support.catalog import sample_catalog, write_binding
 
 PASSWORD = "gp-s3cret"
 
@@ -27,6 +28,7 @@ class Api:
     tokens: dict[str, str]
     catalog: Path
     root: Path
+    backend: Backend
 
     def get(self, url: str, token: str | None = "read", **kw: object) -> object:
         headers = {"Authorization": f"Bearer {self.tokens[token]}"} if token else {}
@@ -44,10 +46,10 @@ def build_root(root: Path) -> None:
 
 
 @pytest.fixture
-def api(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+def api(workdir: Path, backend: Backend, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     catalog = workdir / "catalog.db"
     root = workdir / "bindings"
-    sample_catalog(catalog)
+    sample_catalog(backend)
     build_root(root)
     monkeypatch.setenv("SERVICE_BINDING_ROOT", str(root))
     get_settings.cache_clear()
@@ -59,4 +61,4 @@ def api(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     }
     app = create_app()
     with TestClient(app, raise_server_exceptions=False) as client:
-        yield Api(app, client, tokens, catalog, root)
+        yield Api(app, client, tokens, catalog, root, backend)

@@ -77,10 +77,10 @@ def test_tags_with_counts(api: Api) -> None:
 
 
 def test_catalog_changes_are_seen_without_restart(api: Api) -> None:
-    from tests.support.lite_catalog import lake_asset, write_catalog
+    from tests.support.catalog import lake_asset, write_catalog
 
     before = api.get("/v1/assets", params={"tag": "training"}).json()["total"]
-    write_catalog(api.catalog, [lake_asset("lake/imagenet", {"training"})])
+    write_catalog(api.backend, [lake_asset("lake/imagenet", {"training"})])
     deadline = time.monotonic() + 10  # rebuilt in the background, old index served meanwhile
     while api.get("/v1/assets", params={"tag": "training"}).json()["total"] == before:
         assert time.monotonic() < deadline, "change not picked up"

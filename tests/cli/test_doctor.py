@@ -1,7 +1,7 @@
 """`catalog-sync doctor` through the real CLI.
 
-No DataHub GMS can run here: the GMS checks talk to a local stdlib HTTP server that answers
-`GET /config` the way GMS does (a JSON body naming its version), or fails on purpose.
+No DataHub GMS can run here: the GMS checks talk to the GMS stand-in (tests.support.gms, which
+checks DataHub's contract), or to a local stdlib HTTP server that fails `GET /config` on purpose.
 """
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ import pytest
 from typer.testing import CliRunner
 
 from catalog_sync.cli.main import app
-from catalog_sync.doctor import redact_url
+from catalog_sync.redact import redact_url
 from catalog_sync.settings import get_settings
+from tests.support.gms import gms_standin
 
 TOKEN = "doctor-token-7f3a9c"  # must never be printed
 PASSWORD = "binding-pw-51e0d2"  # must never be printed
 
 
-class _FakeGms(BaseHTTPRequestHandler):
-    """Answers like GMS's /config; `status` and the seen Authorization header live on the server."""
+class _FailingGms(BaseHTTPRequestHandler):
+    """Fails GET /config with `status` (on the server object), as a broken GMS or proxy would."""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         server: Any = self.server
@@ -47,7 +48,7 @@ class _FakeGms(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake_gms() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeGms)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FailingGms)
     server.seen = []  # type: ignore[attr-defined]
     server.status = 200  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -160,20 +161,38 @@ def test_missing_tags_folder_fails(workdir: Path, monkeypatch: pytest.MonkeyPatc
     assert code == 1 and _by_name(report)["tags"]["status"] == "fail"
 
 
-def test_gms_reachable_sends_token_and_never_prints_it(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, fake_gms: ThreadingHTTPServer
+def test_gms_reachable_runs_the_read_path_and_never_prints_the_token(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"http://127.0.0.1:{fake_gms.server_address[1]}"
-    monkeypatch.setenv("DATAHUB_GMS_URL", url)
-    monkeypatch.setenv("DATAHUB_GMS_TOKEN", TOKEN)
-    get_settings.cache_clear()
-    result = CliRunner().invoke(app, ["doctor", "--json"])
+    with gms_standin(token=TOKEN) as gms:
+        monkeypatch.setenv("DATAHUB_GMS_URL", gms.url)
+        monkeypatch.setenv("DATAHUB_GMS_TOKEN", TOKEN)
+        get_settings.cache_clear()
+        result = CliRunner().invoke(app, ["doctor", "--json"])
     catalog = _by_name(json.loads(result.stdout))["catalog"]
-    assert result.exit_code == 0
-    assert catalog["status"] == "ok" and catalog["target"] == url
-    assert "DataHub GMS v1.7.0" in catalog["detail"]
-    assert fake_gms.seen == [("/config", f"Bearer {TOKEN}")]  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
+    assert catalog["status"] == "ok" and catalog["target"] == gms.url
+    assert "DataHub GMS v1.7.0" in catalog["detail"] and "reads work" in catalog["detail"]
+    assert gms.requests[0].startswith("GET /config")
+    assert any(r.startswith("POST /api/graphql") for r in gms.requests)  # a real search
+    assert gms.violations == []
     assert TOKEN not in result.output
+
+
+def test_gms_whose_reads_fail_is_a_failed_check(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/config answers, but the search comes back in another shape (another DataHub)."""
+    def other_version(body: dict[str, Any]) -> dict[str, Any]:
+        body["data"]["searchAcrossEntities"].pop("searchResults")
+        return body
+
+    with gms_standin(rewrite=other_version) as gms:
+        monkeypatch.setenv("DATAHUB_GMS_URL", gms.url)
+        code, report = _doctor()
+    catalog = _by_name(report)["catalog"]
+    assert code == 1 and catalog["status"] == "fail"
+    assert "searchAcrossEntities.searchResults" in catalog["detail"]
 
 
 @pytest.mark.parametrize(("status", "expected"), [(500, "HTTP 500"), (401, "refused")])

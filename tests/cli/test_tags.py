@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from datahub.metadata.schema_classes import GlobalTagsClass, TagAssociationClass
+from datahub.metadata.schema_classes import TagAssociationClass
 from typer.testing import CliRunner
 
-from catalog_sync.catalog.tag_store import LiteTagStore
 from catalog_sync.cli.main import app
+from catalog_sync.store import TagEdit
+from catalog_sync.store.lite.store import LiteStore
 
 runner = CliRunner()
 ALL_ROWS_SQL = "SELECT * FROM metadata_aspect_v2 ORDER BY urn, aspect_name, version"
@@ -70,10 +71,8 @@ def test_hand_added_tags_survive_three_reingestions_and_apply(lake: Path) -> Non
     added = _run("tags", "add", urns["customers"], "training")
     assert added.exit_code == 0, added.output
     # A tag added in DataHub's UI carries no context at all.
-    store = LiteTagStore(lake / "catalog.db")
-    current = store.associations(urns["events"])
-    store.write({urns["events"]: GlobalTagsClass(
-        tags=[*current, TagAssociationClass(tag="urn:li:tag:pii")])})
+    LiteStore(lake / "catalog.db").edit_tags(
+        [TagEdit(urns["events"], add=(TagAssociationClass(tag="urn:li:tag:pii"),))])
     for _ in range(3):
         _ingest()
         assert _tags("customers") == {"data lake", "training"}

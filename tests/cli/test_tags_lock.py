@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from catalog_sync.store.lite.store import LiteStore
 from click.testing import Result
 from typer.testing import CliRunner
 
-from catalog_sync.catalog.tag_store import LiteTagStore
 from catalog_sync.cli.main import app
 from catalog_sync.sync.lock import lock_path, run_lock
 from tests.support.locks import held_for
@@ -44,7 +44,7 @@ def customers(workdir: Path) -> str:
 
 
 def _tags(catalog: Path, urn: str) -> set[str]:
-    return {a.tag for a in LiteTagStore(catalog).associations(urn)}
+    return {a.tag for a in LiteStore(catalog).tag_associations(urn)}
 
 
 def test_tags_add_refuses_while_a_run_holds_the_catalog_and_waits_with_wait(

@@ -21,7 +21,7 @@ import yaml
 from tests.deploy.test_seeds import INFERENCE_SEED, portable_training_seed
 from tests.sources.database.conftest import entries_for, load_sql, write_binding
 from tests.support.postgres import scratch_database
-from tests.sync.fake_gms import fake_gms
+from tests.support.gms import gms_standin
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "Job-Demo-SECRET-42x"  # trust auth ignores it; it must still never leak
@@ -42,7 +42,7 @@ def test_ingest_job_script_sends_lake_and_both_databases_to_gms(
     root = tmp_path / "bindings"
     with scratch_database(pg_admin_url, f"cs_job_train_{os.getpid()}") as training, \
             scratch_database(pg_admin_url, f"cs_job_infer_{os.getpid()}") as inference, \
-            fake_gms() as gms:
+            gms_standin() as gms:
         load_sql(inference, INFERENCE_SEED)
         load_sql(training, portable_training_seed(tmp_path))
         for name, url in (("training-db", training), ("inference-db", inference)):

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from catalog_sync.bindings import Binding
 from catalog_sync.settings import get_settings
-from tests.support.lite_catalog import database_assets, write_binding, write_catalog
+from tests.support.backends import Backend
+from tests.support.catalog import database_assets, write_binding, write_catalog
 
 # Every character the renderers must quote: space, quote, backslash, @, :, /, ?, &, =, %.
 AWKWARD_PASSWORD = "p@ss w'rd:/?&=%\\x"
@@ -29,7 +30,7 @@ class LivePg:
 
 
 @pytest.fixture
-def live_pg(workdir: Path, pg_database: str, monkeypatch: pytest.MonkeyPatch
+def live_pg(workdir: Path, backend: Backend, pg_database: str, monkeypatch: pytest.MonkeyPatch
             ) -> Iterator[LivePg]:
     url = sa.make_url(pg_database)
     role = f"cs_disc_{uuid.uuid4().hex[:8]}"
@@ -47,7 +48,7 @@ def live_pg(workdir: Path, pg_database: str, monkeypatch: pytest.MonkeyPatch
         "password": AWKWARD_PASSWORD,
     })
     _, assets = database_assets(binding, ["public.features"], role="inference")
-    write_catalog(workdir / "catalog.db", assets)
+    write_catalog(backend, assets)
     monkeypatch.setenv("SERVICE_BINDING_ROOT", str(root))
     get_settings.cache_clear()
     try:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from catalog_sync.cli.main import app
 from catalog_sync.settings import get_settings
-from tests.support.lite_catalog import write_binding
+from tests.support.catalog import write_binding
 
 pytestmark = pytest.mark.slow
 

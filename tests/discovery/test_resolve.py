@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from catalog_sync.catalog.lite_index import LiteCatalog
 from catalog_sync.discovery import (
     AmbiguousMatchError,
     BindingMissingError,
@@ -16,17 +15,18 @@ from catalog_sync.discovery import (
     resolve_one,
 )
 from catalog_sync.errors import BadInputError
-from tests.support.lite_catalog import sample_catalog, write_binding
+from catalog_sync.store import CatalogStore
+from tests.support.backends import Backend
+from tests.support.catalog import sample_catalog, write_binding
 
 
 @pytest.fixture
-def catalog(tmp_path: Path) -> LiteCatalog:
-    path = tmp_path / "catalog.db"
-    sample_catalog(path)
-    return LiteCatalog(path)
+def catalog(backend: Backend) -> CatalogStore:
+    sample_catalog(backend)
+    return backend.store()
 
 
-def test_training_tag_resolves_to_the_greenplum_binding(catalog: LiteCatalog) -> None:
+def test_training_tag_resolves_to_the_greenplum_binding(catalog: CatalogStore) -> None:
     found = resolve_one(catalog, ["training"])
     assert found.name == "gp-train"
     assert (found.type, found.provider, found.host, found.port) == (
@@ -37,7 +37,7 @@ def test_training_tag_resolves_to_the_greenplum_binding(catalog: LiteCatalog) ->
     assert "training" in found.tags and "servicebinding:type:greenplum" in found.tags
 
 
-def test_many_matches_raise_with_candidates(catalog: LiteCatalog) -> None:
+def test_many_matches_raise_with_candidates(catalog: CatalogStore) -> None:
     with pytest.raises(AmbiguousMatchError) as caught:
         resolve_one(catalog, ["inference"])
     assert [c.name for c in caught.value.candidates] == ["pg-infer", "pg-infer-2"]
@@ -45,7 +45,7 @@ def test_many_matches_raise_with_candidates(catalog: LiteCatalog) -> None:
     assert resolve_one(catalog, ["inference"], name="pg-infer").name == "pg-infer"
 
 
-def test_type_alias_and_no_match(catalog: LiteCatalog) -> None:
+def test_type_alias_and_no_match(catalog: CatalogStore) -> None:
     assert len(database_bindings(catalog, ["inference"], type="postgres")) == 2
     with pytest.raises(NoMatchError) as caught:
         resolve_one(catalog, ["training"], type="postgresql")
@@ -54,14 +54,14 @@ def test_type_alias_and_no_match(catalog: LiteCatalog) -> None:
     assert database_bindings(catalog, ["no-such-tag"]) == []
 
 
-def test_binding_name_is_validated(catalog: LiteCatalog) -> None:
+def test_binding_name_is_validated(catalog: CatalogStore) -> None:
     for bad in ("../etc", "a/b", ".."):
         with pytest.raises(BadInputError):
             database_bindings(catalog, [], name=bad)
 
 
 def test_connection_takes_user_and_password_from_the_binding_root(
-    catalog: LiteCatalog, tmp_path: Path
+    catalog: CatalogStore, tmp_path: Path
 ) -> None:
     root = tmp_path / "bindings"
     write_binding(root, "gp-train", {"type": "greenplum", "host": "gp.internal", "port": "5432",

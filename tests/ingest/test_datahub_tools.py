@@ -11,8 +11,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from catalog_sync.catalog.lite_reader import read_entries
-from catalog_sync.ingest.recipe import lite_sink
+from catalog_sync.store.lite.index import read_entries
+from catalog_sync.store.lite.sink import lite_sink
 from tests.support.lake import ingest_json, write_parquet, write_recipe
 from tests.support.sink_file import file_records
 

@@ -22,7 +22,7 @@ def lake(workdir: Path) -> Path:
 
 def test_no_sink_means_embedded_catalog(workdir: Path) -> None:
     recipe = load_recipe(Path("recipes/lake.yml"), get_settings())
-    assert recipe["sink"]["type"] == "datahub-lite"
+    assert recipe["sink"]["type"] == "catalog-sync-lite"  # DataHub Lite, reindexed on change
     assert recipe["sink"]["config"]["config"]["file"] == str(workdir / "catalog.db")
 
 
@@ -31,7 +31,7 @@ def test_no_sink_with_gms_url_means_gms(workdir: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("DATAHUB_GMS_TOKEN", "gms-token-value")
     get_settings.cache_clear()
     recipe = load_recipe(Path("recipes/lake.yml"), get_settings())
-    assert recipe["sink"]["type"] == "datahub-rest"
+    assert recipe["sink"]["type"] == "catalog-sync-rest"  # datahub-rest with a real flush()
     assert recipe["sink"]["config"]["server"] == "http://datahub-gms:8080"
     assert recipe["sink"]["config"]["token"] == "gms-token-value"
 

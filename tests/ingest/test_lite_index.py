@@ -1,5 +1,5 @@
 """DataHub Lite's edge index (what `datahub lite ls` browses) is rebuilt at the end of a run
-only when the run changed an aspect (catalog_sync.ingest.lite_index): the real embedded
+only when the run changed an aspect (catalog_sync.store.lite.sink): the real embedded
 catalog and the real DataHub Lite reader."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 from datahub.lite.lite_util import get_datahub_lite
 
-from catalog_sync.ingest.recipe import lite_sink
+from catalog_sync.store.lite.sink import lite_config
 from catalog_sync.sync.paths import index_marker
 from tests.support.lake import ingest_json, write_parquet, write_recipe
 
@@ -26,7 +26,7 @@ def _rebuilt_edges(catalog: Path, copy: Path) -> list[tuple[str, ...]]:
     """The edges DataHub Lite's own full rebuild gives, on a copy of the catalog."""
     with sqlite3.connect(catalog) as source, sqlite3.connect(copy) as target:
         source.backup(target)
-    lite = get_datahub_lite(lite_sink(copy)["config"])
+    lite = get_datahub_lite(lite_config(copy))
     lite.reindex()
     lite.close()
     return _edges(copy)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.lite_catalog import write_binding
+from tests.support.catalog import write_binding
 
 # `:` and `\` are the two characters pgpass escapes.
 GP_PASSWORD = "tr:ain\\er"

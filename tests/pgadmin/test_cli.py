@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from catalog_sync.bindings import Binding
 from catalog_sync.cli.main import app
 from tests.pgadmin.conftest import GP_PASSWORD
-from tests.support.lite_catalog import database_assets, lake_asset, write_catalog
+from tests.support.backends import Backend
+from tests.support.catalog import database_assets, lake_asset, write_catalog
 
 runner = CliRunner()
 
@@ -90,7 +91,7 @@ def test_no_matching_bindings_exit_1_no_file(workdir: Path, tmp_path: Path) -> N
 
 
 def test_catalog_mode_resolves_tagged_databases_through_bindings(
-    workdir: Path, binding_root: Path
+    workdir: Path, backend: Backend, binding_root: Path
 ) -> None:
     """Catalog roles win over the rules: here the steward made pg-infer a training database."""
     gp = Binding(name="gp-train", type="greenplum", provider="vmware", host="gp.internal",
@@ -101,8 +102,8 @@ def test_catalog_mode_resolves_tagged_databases_through_bindings(
     _, gp_assets = database_assets(gp, ["public.images"], role="training")
     _, pg_assets = database_assets(pg, ["public.features"], role="training")
     _, orphan_assets = database_assets(orphan, ["public.t"], role="inference")
-    write_catalog(workdir / "catalog.db", [*gp_assets, *pg_assets, *orphan_assets,
-                                           lake_asset("lake/cifar10", {"training"})])
+    write_catalog(backend, [*gp_assets, *pg_assets, *orphan_assets,
+                            lake_asset("lake/cifar10", {"training"})])
     code, output = _run("--suffix", "prod", "--binding-root", str(binding_root),
                         "--passfile-dir", "pgpass")
     assert code == 0, output
@@ -116,8 +117,10 @@ def test_catalog_mode_resolves_tagged_databases_through_bindings(
         "pg.internal:5433:serving:svc:s3cret\n")
 
 
-def test_catalog_mode_without_databases_exit_1(workdir: Path, binding_root: Path) -> None:
-    write_catalog(workdir / "catalog.db", [lake_asset("lake/cifar10", {"training"})])
+def test_catalog_mode_without_databases_exit_1(
+    workdir: Path, backend: Backend, binding_root: Path
+) -> None:
+    write_catalog(backend, [lake_asset("lake/cifar10", {"training"})])
     code, output = _run("--suffix", "prod", "--binding-root", str(binding_root))
     assert code == 1 and "found in the catalog" in output
     assert not (workdir / "servers.json").exists()

@@ -12,7 +12,7 @@ from catalog_sync.pgadmin import ExportOptions, NoServersError, export_from_bind
 from catalog_sync.pgadmin.model import group_names
 from catalog_sync.pgadmin.pgpass import escape
 from tests.pgadmin.conftest import GP_PASSWORD
-from tests.support.lite_catalog import write_binding
+from tests.support.catalog import write_binding
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden" / "servers.json"

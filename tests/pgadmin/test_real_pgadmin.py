@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from catalog_sync.cli.main import app
-from tests.support.lite_catalog import write_binding
+from tests.support.catalog import write_binding
 from tests.support.pgadmin import PgAdmin, PgAdminError, ensure_pgadmin
 from tests.support.postgres import scratch_database, throwaway_server
 

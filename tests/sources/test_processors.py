@@ -14,17 +14,13 @@ from datahub.ingestion.api.common import PipelineContext
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.ingestion.workunit_processors import (
     AutoBrowsePathV2Processor,
-    AutoMaterializeReferencedTagsTermsProcessor,
     AutoPatchLastModifiedProcessor,
+    AutoStaleEntityRemovalProcessor,
     AutoStatusAspectProcessor,
     EnsureAspectSizeProcessor,
     ValidateDuplicateSchemaFieldPathsProcessor,
 )
-from datahub.ingestion.workunit_processors.auto_materialize_referenced_tags_terms import (
-    AutoMaterializeReferencedTagsTermsProcessorReport,
-)
 from datahub.metadata.schema_classes import (
-    AuditStampClass,
     BrowsePathsV2Class,
     ChangeTypeClass,
     DatasetFieldProfileClass,
@@ -32,9 +28,6 @@ from datahub.metadata.schema_classes import (
     DatasetProfileClass,
     ForeignKeyConstraintClass,
     GenericAspectClass,
-    GlobalTagsClass,
-    GlossaryTermAssociationClass,
-    GlossaryTermsClass,
     MetadataChangeEventClass,
     MetadataChangeProposalClass,
     NumberTypeClass,
@@ -44,22 +37,17 @@ from datahub.metadata.schema_classes import (
     SchemaMetadataClass,
     StatusClass,
     StringTypeClass,
-    TagAssociationClass,
-    TagKeyClass,
     UpstreamClass,
     UpstreamLineageClass,
     ViewPropertiesClass,
 )
-from datahub.utilities.urns.urn_iter import list_urns as datahub_list_urns
 
 from catalog_sync.emit.containers import container_key, container_workunits
 from catalog_sync.emit.datasets import dataset_workunits
-from catalog_sync.model import Asset, ContainerRef, Field, FieldKind, ForeignKey
+from catalog_sync.model import Asset, ContainerRef
 from catalog_sync.sources.lake.source import LakeSource
 from catalog_sync.sources.processors import (
     json_size_bound,
-    list_urns,
-    materialize_tags,
     provably_small,
 )
 from tests.support.lake import write_parquet
@@ -141,11 +129,12 @@ def _source(workdir: Path) -> LakeSource:
 
 def test_sources_skip_the_no_op_processors(workdir: Path) -> None:
     source = _source(workdir)
-    owners = {type(getattr(p, "__self__", None)) for p in source.get_workunit_processors()}
-    assert AutoPatchLastModifiedProcessor not in owners
-    assert EnsureAspectSizeProcessor not in owners  # it runs behind the guard instead
-    assert AutoBrowsePathV2Processor not in owners  # paths come in the snapshot instead
-    assert {AutoStatusAspectProcessor, ValidateDuplicateSchemaFieldPathsProcessor} <= owners
+    excluded = set(source.get_excluded_workunit_processors())
+    assert AutoPatchLastModifiedProcessor in excluded
+    assert EnsureAspectSizeProcessor in excluded  # it runs behind the guard instead
+    assert AutoBrowsePathV2Processor in excluded  # paths come in the snapshot instead
+    assert AutoStaleEntityRemovalProcessor in excluded  # the source builds it, holding its handler
+    assert not excluded & {AutoStatusAspectProcessor, ValidateDuplicateSchemaFieldPathsProcessor}
 
 
 def test_dataset_snapshot_carries_the_browse_path() -> None:
@@ -184,66 +173,3 @@ def test_oversized_schema_still_trimmed_by_datahub(workdir: Path) -> None:
     assert any("Schema truncated" in str(w) for w in source.get_report().warnings)
 
 
-def _tagged_workunits() -> list[MetadataWorkUnit]:
-    """What a source emits, with tags on the dataset and its containers, an owner, keys, a
-    foreign key, a view; plus shapes catalog-sync does not emit (a field tag, a glossary term,
-    a key aspect, a raw MCP)."""
-    refs = (
-        ContainerRef("database", "db", (("database", "db"),)),
-        ContainerRef("schema", "s", (("database", "db"), ("schema", "s"))),
-    )
-    keyed = {"platform": "postgres", "instance": "eu", "env": "PROD"}
-    asset = Asset(
-        platform="postgres", name="db.s.t", subtype="View", instance="eu", containers=refs,
-        fields=(Field("id", "bigint", FieldKind.NUMBER, is_primary_key=True),
-                Field("c", "text", FieldKind.STRING, description="urn:li:tag:not-a-reference")),
-        foreign_keys=(ForeignKey("fk", ("c",), "db.s.u", ("id",)),),
-        owner="someone", view_definition="SELECT 1", description="d",
-    )
-    units = [
-        *container_workunits(refs, tag_origins={container_key(refs[0], **keyed).as_urn():
-                                                {"pii": "rule"}}, **keyed),
-        *dataset_workunits(asset, {"pii": "rule", "gold": "recipe"},
-                           [TagAssociationClass(tag="urn:li:tag:kept-by-hand")]),
-    ]
-    field = SchemaFieldClass(
-        fieldPath="f", type=SchemaFieldDataTypeClass(type=StringTypeClass()),
-        nativeDataType="text", globalTags=GlobalTagsClass(tags=[TagAssociationClass("urn:li:tag:f")]),
-        glossaryTerms=GlossaryTermsClass(
-            terms=[GlossaryTermAssociationClass("urn:li:glossaryTerm:t")],
-            auditStamp=AuditStampClass(time=0, actor="urn:li:corpuser:x")),
-    )
-    schema = _schema(columns=2)
-    schema.fields.append(field)
-    units.append(_wu(schema))
-    units.append(MetadataChangeProposalWrapper(
-        entityUrn="urn:li:tag:gold", aspect=TagKeyClass(name="gold")).as_workunit())
-    units.append(MetadataWorkUnit(id="raw", mcp_raw=MetadataChangeProposalClass(
-        entityType="dataset", entityUrn=URN, changeType=ChangeTypeClass.UPSERT,
-        aspectName="status", aspect=GenericAspectClass(value=b"{}", contentType="application/json"),
-    )))
-    return units
-
-
-def test_list_urns_finds_what_datahubs_finds_in_the_same_order() -> None:
-    units = _tagged_workunits()
-    for wu in units:
-        assert list_urns(wu.metadata, []) == datahub_list_urns(wu.metadata), wu.id
-    assert "urn:li:tag:not-a-reference" not in list_urns(units[-4].metadata, [])
-
-
-def test_materialize_tags_emits_what_datahubs_processor_emits(workdir: Path) -> None:
-    processor = AutoMaterializeReferencedTagsTermsProcessor(
-        AutoMaterializeReferencedTagsTermsProcessorReport())
-    theirs = [wu.id for wu in processor.process(_tagged_workunits())]
-    ours = [wu.id for wu in materialize_tags(processor)(_tagged_workunits())]
-    assert ours == theirs
-    added = ours[len(_tagged_workunits()):]
-    assert added and all("tagKey" in i or "glossaryTermKey" in i for i in added)
-    assert not any("urn:li:tag:gold" in i for i in added)  # emitted itself: no key aspect
-
-    source = _source(workdir)
-    owners = [type(getattr(p, "__self__", None)) for p in source.get_workunit_processors()]
-    assert AutoMaterializeReferencedTagsTermsProcessor not in owners  # replaced, in its place
-    assert owners.index(AutoStatusAspectProcessor) + 2 == owners.index(
-        ValidateDuplicateSchemaFieldPathsProcessor)

@@ -14,9 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from catalog_sync.catalog.lite_reader import read_entries
 from catalog_sync.cli.main import app
 from catalog_sync.sample.lake import generate_sample_lake
+from catalog_sync.store.lite.index import read_entries
 
 # The real CLI in a separate process: `[sys.executable, "-c", CLI, "ingest", ...]`.
 CLI = "from catalog_sync.cli.main import app; app(prog_name='catalog-sync')"

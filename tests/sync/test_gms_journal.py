@@ -20,7 +20,7 @@ from catalog_sync.settings import get_settings
 from catalog_sync.sync.paths import gms_journal_file
 from catalog_sync.sync.state import JournalledDatahubCheckpointingProvider
 from tests.sync.conftest import Ingest
-from tests.sync.fake_gms import FakeGms, fake_gms
+from tests.support.gms import Gms, gms_standin
 
 REPO = Path(__file__).resolve().parents[2]
 PIPELINE = "catalog-sync-gms"  # the default name of recipes/gms.yml
@@ -37,7 +37,7 @@ def _gms_recipe(workdir: Path, lake: Path, server: str) -> str:
     return str(recipe)
 
 
-def _removed_urns(gms: FakeGms) -> set[str]:
+def _removed_urns(gms: Gms) -> set[str]:
     return {
         p["entityUrn"]
         for p in gms.proposals
@@ -47,7 +47,7 @@ def _removed_urns(gms: FakeGms) -> set[str]:
     }
 
 
-def _dataset_urn(gms: FakeGms, table: str) -> str:
+def _dataset_urn(gms: Gms, table: str) -> str:
     return next(
         p["entityUrn"] for p in gms.proposals
         if p["entityUrn"].startswith("urn:li:dataset:") and f"/{table}," in p["entityUrn"]
@@ -76,7 +76,7 @@ def test_the_provider_is_registered_as_an_entry_point() -> None:
 def test_an_asset_only_a_killed_run_wrote_is_soft_deleted_by_the_next_run(
     workdir: Path, lake: Path, ingest: Ingest, journal: Path
 ) -> None:
-    with fake_gms() as gms:
+    with gms_standin() as gms:
         recipe = _gms_recipe(workdir, lake, gms.url)
         assert ingest(recipe).exit_code == 0
         assert gms.checkpoints and not journal.exists()
@@ -98,7 +98,7 @@ def test_an_asset_only_a_killed_run_wrote_is_soft_deleted_by_the_next_run(
 def test_a_successful_run_deletes_the_journal(
     workdir: Path, lake: Path, ingest: Ingest, journal: Path
 ) -> None:
-    with fake_gms() as gms:
+    with gms_standin() as gms:
         recipe = _gms_recipe(workdir, lake, gms.url)
         assert ingest(recipe).exit_code == 0
         assert gms.checkpoints
@@ -112,7 +112,7 @@ def test_a_successful_run_deletes_the_journal(
 def test_persistent_5xx_writes_keep_the_journal(
     workdir: Path, lake: Path, ingest: Ingest, journal: Path
 ) -> None:
-    with fake_gms() as gms:
+    with gms_standin() as gms:
         recipe = _gms_recipe(workdir, lake, gms.url)
         assert ingest(recipe).exit_code == 0
         first_state = dict(gms.checkpoints)
@@ -136,7 +136,7 @@ def test_a_failed_commit_keeps_the_journal(
     workdir: Path, lake: Path, ingest: Ingest, journal: Path
 ) -> None:
     """Every metadata write succeeds, but GMS refuses the checkpoint: nothing was committed."""
-    with fake_gms(fail_writes=-1, fail_aspect="datahubIngestionCheckpoint") as gms:
+    with gms_standin(fail_writes=-1, fail_aspect="datahubIngestionCheckpoint") as gms:
         run = ingest(_gms_recipe(workdir, lake, gms.url))
     assert run.exit_code != 0
     assert not gms.checkpoints
@@ -147,7 +147,7 @@ def test_a_failed_commit_keeps_the_journal(
 def test_a_run_with_no_state_to_commit_keeps_the_journal(tmp_path: Path) -> None:
     """DataHub's commit writes nothing then; the journal's URNs are in no checkpoint."""
     journal = tmp_path / "state" / "p.journal"
-    with fake_gms() as gms:
+    with gms_standin() as gms:
         graph = DataHubGraph(DatahubClientConfig(server=gms.url))
         provider = JournalledDatahubCheckpointingProvider(graph, journal)
         provider.journal.record("urn:li:dataset:a")

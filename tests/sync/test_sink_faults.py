@@ -15,7 +15,7 @@ import pytest
 from catalog_sync.settings import get_settings
 from tests.support.postgres import free_port
 from tests.sync.conftest import Ingest, Run
-from tests.sync.fake_gms import FakeGms, fake_gms
+from tests.support.gms import Gms, gms_standin
 
 
 def _gms_recipe(workdir: Path, lake: Path, server: str, retries: int) -> str:
@@ -29,7 +29,7 @@ def _gms_recipe(workdir: Path, lake: Path, server: str, retries: int) -> str:
     return str(recipe)
 
 
-def _removed(gms: FakeGms) -> set[str]:
+def _removed(gms: Gms) -> set[str]:
     return {
         p["entityUrn"].split(",")[1].rsplit("/", 1)[-1]
         for p in gms.proposals
@@ -47,7 +47,7 @@ def _no_env_gms(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_transient_5xx_is_retried_and_the_run_succeeds(
     workdir: Path, lake: Path, ingest: Ingest
 ) -> None:
-    with fake_gms(fail_writes=2, status=503) as gms:
+    with gms_standin(fail_writes=2, status=503) as gms:
         run = ingest(_gms_recipe(workdir, lake, gms.url, retries=3))
     assert run.exit_code == 0, run.output
     assert gms.failed == 2  # two 503s were answered, and retried
@@ -59,7 +59,7 @@ def test_transient_5xx_is_retried_and_the_run_succeeds(
 def test_persistent_5xx_fails_with_exit_1_and_keeps_the_old_state(
     workdir: Path, lake: Path, ingest: Ingest
 ) -> None:
-    with fake_gms() as gms:
+    with gms_standin() as gms:
         recipe = _gms_recipe(workdir, lake, gms.url, retries=1)
         assert ingest(recipe).exit_code == 0
         first_state = dict(gms.checkpoints)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from catalog_sync.catalog.lite_reader import read_entries
+from catalog_sync.store.lite.index import read_entries
 from tests.support.postgres import free_port, scratch_database
 from tests.sync.conftest import Ingest, Run, export
 

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from catalog_sync.catalog.lite_reader import read_entries
-from catalog_sync.catalog.unchanged import StoredAspects
+from catalog_sync.store.lite.index import read_entries
+from catalog_sync.store.lite.unchanged import StoredAspects
 from catalog_sync.sync.paths import verified_file
 from tests.sync.conftest import Ingest, export, removed_by_name
 

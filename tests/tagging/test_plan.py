@@ -1,9 +1,5 @@
-"""The plan as a pure function, and plan/apply/add/remove against GMS.
-
-No DataHub GMS runs here, so the GMS store is exercised with an in-memory stand-in for
-DataHubGraph (the four methods GmsTagStore calls); the embedded store is tested for real in
-tests/cli/test_tags.py.
-"""
+"""The plan as a pure function, and plan/apply/add/remove through the catalog store, on both
+backends (the embedded file and the GMS stand-in, which checks DataHub's contract)."""
 
 from __future__ import annotations
 
@@ -18,13 +14,20 @@ from datahub.metadata.schema_classes import (
     TagAssociationClass,
 )
 
-from catalog_sync.catalog.tag_edits import add_manual_tag, apply_plan, remove_tag
-from catalog_sync.catalog.tag_store import EntityNotFoundError, GmsTagStore, tagged_entity
 from catalog_sync.emit.tags import added_by, tag_context
-from catalog_sync.errors import BadInputError
+from catalog_sync.errors import BadInputError, EntityNotFoundError
+from catalog_sync.store import CatalogEntry, CatalogStore
 from catalog_sync.tagging import load_tag_set
+from catalog_sync.tagging.edits import (
+    add_manual_tag,
+    apply_plan,
+    remove_tag,
+    tagged_entities,
+    tagged_entity,
+)
 from catalog_sync.tagging.facts import fact_properties
 from catalog_sync.tagging.plan import TagConflictError, plan_changes
+from tests.support.backends import Backend
 from tests.tagging.test_lint import REPO_TAGS
 
 TAGS = load_tag_set(REPO_TAGS)
@@ -40,7 +43,8 @@ def _auto(tag: str, rule: str = "r") -> dict[str, str]:
 def _entity(facts: dict[str, str] | None, tags: list[dict[str, Any]],
             recipe: dict[str, str] | None = None) -> Any:
     props = fact_properties(facts, recipe) if facts is not None else {"other": "x"}
-    return tagged_entity(URN, "/lake/cifar10", "dataset", props, tags)
+    return tagged_entity(CatalogEntry(URN, "dataset", "/lake/cifar10", "file",
+                                      tag_associations=tags, properties=props))
 
 
 def test_in_step_catalog_has_an_empty_plan() -> None:
@@ -81,72 +85,52 @@ def test_conflicts_are_reported_per_entity() -> None:
     )
 
 
-class FakeGraph:
-    """In-memory DataHubGraph: get_urns_by_filter, get_aspect, exists, emit_mcp."""
-
-    def __init__(self) -> None:
-        self.aspects: dict[tuple[str, str], Any] = {}
-        self.emitted: list[MetadataChangeProposalWrapper] = []
-
-    def get_urns_by_filter(self, *, entity_types: list[str]) -> list[str]:
-        assert entity_types == ["dataset", "container"]
-        return sorted({urn for urn, _ in self.aspects})
-
-    def get_aspect(self, urn: str, aspect_type: type) -> Any:
-        return self.aspects.get((urn, aspect_type.ASPECT_NAME))
-
-    def exists(self, urn: str) -> bool:
-        return any(u == urn for u, _ in self.aspects)
-
-    def emit_mcp(self, mcp: MetadataChangeProposalWrapper) -> None:
-        self.emitted.append(mcp)
-        self.aspects[(mcp.entityUrn, mcp.aspectName)] = mcp.aspect
+def _write(backend: Backend, properties: dict[str, str]) -> CatalogStore:
+    """The cifar10 dataset with an old rule's `gcp`, and `pii` added in DataHub's UI."""
+    backend.write([
+        MetadataChangeProposalWrapper(entityUrn=URN, aspect=DatasetPropertiesClass(
+            name="cifar10", qualifiedName="/lake/cifar10", customProperties=properties,
+        )).as_workunit(),
+        MetadataChangeProposalWrapper(entityUrn=URN, aspect=GlobalTagsClass(tags=[
+            TagAssociationClass(**_auto("data lake", "lake-datasets")),
+            TagAssociationClass(**_auto("gcp", "old-rule")),
+            TagAssociationClass(tag="urn:li:tag:pii"),  # added in DataHub's UI
+        ])).as_workunit(),
+    ])
+    return backend.store()
 
 
 @pytest.fixture
-def gms() -> FakeGraph:
-    graph = FakeGraph()
-    graph.aspects[(URN, "datasetProperties")] = DatasetPropertiesClass(
-        name="cifar10", qualifiedName="/lake/cifar10", customProperties=fact_properties(CIFAR))
-    graph.aspects[(URN, "globalTags")] = GlobalTagsClass(tags=[
-        TagAssociationClass(**_auto("data lake", "lake-datasets")),
-        TagAssociationClass(**_auto("gcp", "old-rule")),
-        TagAssociationClass(tag="urn:li:tag:pii"),  # added in DataHub's UI
-    ])
-    return graph
+def store(backend: Backend) -> CatalogStore:
+    return _write(backend, fact_properties(CIFAR))
 
 
-def _tags(graph: FakeGraph) -> dict[str, str | None]:
-    aspect = graph.aspects[(URN, "globalTags")]
-    return {a.tag.removeprefix("urn:li:tag:"): added_by(a) for a in aspect.tags}
+def _tags(store: CatalogStore) -> dict[str, str | None]:
+    return {a.tag.removeprefix("urn:li:tag:"): added_by(a) for a in store.tag_associations(URN)}
 
 
-def test_gms_apply_writes_full_aspects_and_keeps_hand_added_tags(gms: FakeGraph) -> None:
-    store = GmsTagStore(gms, "http://gms")
-    plan = plan_changes(store.entities(), TAGS)
+def test_apply_changes_only_the_plan_and_keeps_hand_added_tags(store: CatalogStore) -> None:
+    plan = plan_changes(tagged_entities(store), TAGS)
     assert [(c.added, c.removed) for c in plan.changes] == [(("training",), ("gcp",))]
     assert apply_plan(store, plan) == 1
-    assert [m.aspectName for m in gms.emitted] == ["globalTags"]
-    assert _tags(gms) == {"data lake": "catalog-sync", "pii": None, "training": "catalog-sync"}
-    assert plan_changes(store.entities(), TAGS).changes == []
+    assert _tags(store) == {"data lake": "catalog-sync", "pii": None, "training": "catalog-sync"}
+    assert plan_changes(tagged_entities(store), TAGS).changes == []
 
 
-def test_gms_manual_edits(gms: FakeGraph) -> None:
-    store = GmsTagStore(gms, "http://gms")
+def test_manual_edits(store: CatalogStore) -> None:
     with pytest.raises(BadInputError, match="exclusive group 'cloud'"):
         add_manual_tag(store, TAGS, URN, "aws")  # gcp (an old rule's) is there
     assert remove_tag(store, URN, "gcp").note.startswith("a rule added it")
     edit = add_manual_tag(store, TAGS, URN, "aws")
     assert edit.changed and edit.note == ""
-    assert _tags(gms) == {"aws": "manual", "data lake": "catalog-sync", "pii": None}
+    assert _tags(store) == {"aws": "manual", "data lake": "catalog-sync", "pii": None}
     with pytest.raises(EntityNotFoundError):
         add_manual_tag(store, TAGS, "urn:li:dataset:(urn:li:dataPlatform:file,/x,PROD)", "aws")
 
 
-def test_gms_conflict_writes_nothing(gms: FakeGraph) -> None:
-    props = gms.aspects[(URN, "datasetProperties")]
-    props.customProperties = fact_properties(CIFAR, {"inference": "recipe"})
-    store = GmsTagStore(gms, "http://gms")
+def test_a_conflict_writes_nothing(backend: Backend) -> None:
+    store = _write(backend, fact_properties(CIFAR, {"inference": "recipe"}))
+    before = _tags(store)
     with pytest.raises(TagConflictError, match="nothing written"):
-        apply_plan(store, plan_changes(store.entities(), TAGS))
-    assert gms.emitted == []
+        apply_plan(store, plan_changes(tagged_entities(store), TAGS))
+    assert _tags(store) == before

@@ -10,8 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from catalog_sync.api.cache import search_key
 from catalog_sync.api.deps import ServicesDep, read, v1_router
 from catalog_sync.api.schemas import AssetDetail, AssetPageOut, AssetSummary, ErrorOut
-from catalog_sync.catalog import AssetQuery, EntityKind
-from catalog_sync.catalog.query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from catalog_sync.store import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, AssetQuery, EntityKind
 
 router = v1_router("/assets", "assets")
 
@@ -55,10 +54,10 @@ async def search_assets(
         subtype=filters.subtype, text=filters.q, kind=filters.entity, offset=filters.offset,
         limit=filters.limit,
     )
-    key = search_key(services.reader, request.scope["query_string"])
+    key = search_key(services.store, request.scope["query_string"])
     body = services.cache.get(key) if key is not None else None
     if body is None:
-        page = await read(services, services.reader.search, query)
+        page = await read(services, services.store.search, query)
         body = AssetPageOut(
             total=page.total, offset=page.offset, limit=page.limit,
             items=[AssetSummary.of(e) for e in page.items],
@@ -71,7 +70,7 @@ async def search_assets(
 @router.get("/{urn:path}", response_model=AssetDetail, responses={404: {"model": ErrorOut}})
 async def get_asset(urn: str, services: ServicesDep) -> AssetDetail:
     """One dataset or container: tags, properties, schema fields, binding reference."""
-    entry = await read(services, services.reader.get, urn)
+    entry = await read(services, services.store.get, urn)
     if entry is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no asset {urn!r:.300}")
     return AssetDetail.of(entry)

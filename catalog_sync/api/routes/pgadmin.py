@@ -72,7 +72,7 @@ def servers_json(
     options = ExportOptions(suffix=suffix, groups=tuple(group), default_sslmode=sslmode,
                             passfile_dir=passfile_dir)
     try:
-        result = export_from_catalog(options, services.reader, root, _warn)
+        result = export_from_catalog(options, services.store, root, _warn)
     except NoServersError as err:
         raise HTTPException(status.HTTP_404_NOT_FOUND, err.message) from err
     return Response(result.render(), media_type="application/json")

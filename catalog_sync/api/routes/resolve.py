@@ -43,7 +43,7 @@ def resolve(
                             "give at least one tag or a binding name")
     if any(not t.strip() for t in tag):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "tag: empty tag name")
-    found = resolve_one(services.reader, tag, type=type, provider=provider, name=binding)
+    found = resolve_one(services.store, tag, type=type, provider=provider, name=binding)
     conn = connection_for(found, services.settings.binding_root)
     rendered = render(conn, format, secrets=caller.has(Scope.BINDINGS_SECRETS))
     if isinstance(rendered, str):

@@ -11,5 +11,5 @@ router = v1_router("/tags", "tags")
 @router.get("", response_model=list[TagCountOut])
 async def list_tags(services: ServicesDep) -> list[TagCountOut]:
     """Tags with the number of live datasets and containers carrying each."""
-    counts = await read(services, services.reader.tag_counts)
+    counts = await read(services, services.store.tag_counts)
     return [TagCountOut(name=c.name, count=c.count) for c in counts]

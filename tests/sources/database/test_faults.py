@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from catalog_sync.catalog.lite_reader import read_entries
 from catalog_sync.cli.main import app
+from catalog_sync.store.lite.index import read_entries
 from tests.sources.database.conftest import PASSWORD, entries_for, write_binding
 from tests.support.postgres import free_port
 

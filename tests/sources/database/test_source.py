@@ -9,8 +9,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from catalog_sync.catalog.lite_reader import CatalogEntry, read_entries
 from catalog_sync.cli.main import app
+from catalog_sync.store import CatalogEntry
+from catalog_sync.store.lite.index import read_entries
 from tests.sources.database.conftest import Reader, entries_for, write_binding
 
 

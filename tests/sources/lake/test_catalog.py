@@ -12,8 +12,9 @@ from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.ingestion.api.common import PipelineContext
 from datahub.metadata.schema_classes import ChangeTypeClass, MetadataChangeEventClass
 
-from catalog_sync.catalog.lite_reader import CatalogEntry, read_entries
 from catalog_sync.sources.lake.source import LakeSource
+from catalog_sync.store import CatalogEntry
+from catalog_sync.store.lite.index import read_entries
 from tests.support.lake import (
     all_rows,
     aspect,

@@ -13,11 +13,11 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
 
-from catalog_sync.ingest.recipe import lite_sink
 from catalog_sync.sources.lake import footer, reader
 from catalog_sync.sources.lake.footer_cache import FooterCache, decode, encode
 from catalog_sync.sources.lake.rollup import TableRollup
 from catalog_sync.sources.lake.table_memo import decode_rollup, encode_rollup
+from catalog_sync.store.lite.sink import lite_sink
 from tests.support.lake import ingest, latest, write_parquet, write_recipe
 
 BASE = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from catalog_sync.catalog.lite_reader import CatalogEntry, read_entries
+from catalog_sync.store import CatalogEntry
+from catalog_sync.store.lite.index import read_entries
 from tests.support.lake import ingest, ingest_json, write_parquet, write_recipe
 from tests.support.s3 import S3Server
 from tests.support.sink_file import file_records

@@ -7,9 +7,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from catalog_sync.catalog.lite_reader import read_entries
 from catalog_sync.sources.lake.fs import GcsOptions, S3Options, resolve_root
 from catalog_sync.sources.lake.scan import find_tables
+from catalog_sync.store.lite.index import read_entries
 from tests.support.lake import ingest_json, write_parquet, write_recipe
 
 ONE = pa.table({"x": [1]})

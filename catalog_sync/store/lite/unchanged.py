@@ -32,13 +32,14 @@ from datahub.emitter.serialization_helper import pre_json_transform
 from datahub.ingestion.api.workunit import MetadataWorkUnit
 from datahub.metadata.schema_classes import MetadataChangeEventClass
 
-from catalog_sync.lite_file import open_readonly
 from catalog_sync.model import Asset
+from catalog_sync.store.lite.sql import LiteFile
 from catalog_sync.sync.paths import verified_file
 
-_STORED = (
-    "SELECT aspect_name, metadata FROM metadata_aspect_v2 WHERE urn = ? AND version = 0"
-)
+# The memo is catalog-sync's own small SQLite file (not DataHub Lite's tables).
+MEMO_SELECT_SQL = "SELECT urn, emission, stored FROM memo"
+MEMO_CREATE_SQL = "CREATE TABLE IF NOT EXISTS memo (urn TEXT PRIMARY KEY, emission TEXT, stored TEXT)"
+MEMO_UPSERT_SQL = "INSERT OR REPLACE INTO memo VALUES (?, ?, ?)"
 
 
 def _proposals(units: Iterable[MetadataWorkUnit]) -> Iterable[MetadataChangeProposalWrapper | None]:
@@ -92,31 +93,25 @@ class StoredAspects:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._conn: sqlite3.Connection | None = None
+        self._file: LiteFile | None = None
         self._memo_path = verified_file(path)
         self._memo: dict[str, tuple[str, str]] | None = None
         self._verified: dict[str, tuple[str, str]] = {}
 
-    def _connection(self) -> sqlite3.Connection | None:
-        if self._conn is None and self.path.is_file():
-            self._conn = open_readonly(self.path)
-        return self._conn
-
     def aspects(self, urn: str) -> Stored:
-        conn = self._connection()
-        if conn is None:
-            return Stored()
-        try:
-            return Stored(dict(conn.execute(_STORED, (urn,))))
-        except sqlite3.OperationalError:  # a fresh file has no tables yet
-            return Stored()
+        if self._file is None:
+            if not self.path.is_file():  # no run has written the catalog yet
+                return Stored()
+            self._file = LiteFile(self.path)
+        return Stored(self._file.latest_aspects(urn))
 
     def _memos(self) -> dict[str, tuple[str, str]]:
         if self._memo is None:
             self._memo = {}
             try:
-                with closing(open_readonly(self._memo_path)) as conn:
-                    for urn, key, stored in conn.execute("SELECT urn, emission, stored FROM memo"):
+                uri = f"{self._memo_path.resolve().as_uri()}?mode=ro"
+                with closing(sqlite3.connect(uri, uri=True)) as conn:
+                    for urn, key, stored in conn.execute(MEMO_SELECT_SQL):
                         self._memo[urn] = (key, stored)
             except sqlite3.Error:  # none yet, or unusable: every dataset is compared in full
                 pass
@@ -146,17 +141,16 @@ class StoredAspects:
 
     def close(self) -> None:
         """Save what this run verified (the rest of the memo stays as it was)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
         if not self._verified:
             return
         try:
             self._memo_path.parent.mkdir(parents=True, exist_ok=True)
             with closing(sqlite3.connect(self._memo_path, timeout=10)) as conn, conn:
-                conn.execute("CREATE TABLE IF NOT EXISTS memo "
-                             "(urn TEXT PRIMARY KEY, emission TEXT, stored TEXT)")
-                conn.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
+                conn.execute(MEMO_CREATE_SQL)
+                conn.executemany(MEMO_UPSERT_SQL,
                                  [(u, k, d) for u, (k, d) in self._verified.items()])
         except (sqlite3.Error, OSError):  # only a speed-up: the next run compares in full
             pass

@@ -1,7 +1,8 @@
 """Saved searches from `tags/views.yml` as GLOBAL DataHub Views, created or updated via GraphQL.
 
-DataHub keeps Views behind GraphQL only (`createView`, `updateView`, `listGlobalViews`), so a
-GMS run ends by making each view in `tags/` exist with the current definition. The filter is an
+DataHub keeps Views behind GraphQL only (`createView`, `updateView`, `listGlobalViews`; its
+Python client has no call for them), so a GMS run ends by making each view in `tags/` exist with
+the current definition. Creating a GLOBAL view needs the "Manage Public Views" privilege. The filter is an
 exact list of tag URNs (DataHub's text search on tag names with colons is unreliable): every
 tag known to GMS or used in this run that matches one of the view's `any_tags` globs.
 The embedded store has no Views; `catalog-sync assets --view ID` evaluates the same definition.
@@ -10,14 +11,14 @@ The embedded store has no Views; `catalog-sync assets --view ID` evaluates the s
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from datahub.emitter.mce_builder import make_tag_urn
-from datahub.ingestion.api.common import PipelineContext
 
 from catalog_sync.emit.tags import tag_name
-from catalog_sync.tagging.definitions import TagSet, ViewDefinition
+from catalog_sync.store.gms.errors import gms_reason
+from catalog_sync.tagging.definitions import ViewDefinition
 
 logger = logging.getLogger(__name__)
 
@@ -87,33 +88,26 @@ def known_tags(graph: GraphQLClient) -> set[str]:
     return {tag_name(urn) for urn in graph.get_urns_by_filter(entity_types=["tag"])}
 
 
-def _is_gms(ctx: PipelineContext) -> bool:
-    sink = getattr(ctx.pipeline_config, "sink", None) if ctx.pipeline_config else None
-    return ctx.graph is not None and sink is not None and sink.type == "datahub-rest"
-
-
-def sync_gms_views(ctx: PipelineContext, tag_set: TagSet, used: set[str], report: Any) -> None:
-    """With a `datahub-rest` sink, make every view in `tags/` exist in GMS; else do nothing.
+def save_views(graph: GraphQLClient, views: Sequence[ViewDefinition], used: set[str]) -> list[str]:
+    """Make every view exist in GMS with its current definition; the problems, one line each.
 
     A view no tag matches yet is left alone (an empty tag filter would match everything).
-    Failures are warnings: the ingested metadata is fine without its saved search.
+    Failures are problems, not errors: the ingested metadata is fine without its saved search.
     """
-    if not tag_set.views or not _is_gms(ctx):
-        return
-    graph: Any = ctx.graph
+    if not views:
+        return []
     try:
         tags = known_tags(graph) | used
     except Exception as err:  # noqa: BLE001 - GMS errors come in many shapes; a view must not fail a run
-        report.warning(title="Views not saved", message=str(err).splitlines()[0], context="")
-        return
-    for view in tag_set.views:
+        return [f"views not saved: {gms_reason(err)}"]
+    problems: list[str] = []
+    for view in views:
         if not view.covers(tags):
             logger.info("view %s: no tag matches %s yet", view.name, view.any_tags)
             continue
         try:
             urn = ensure_view(graph, view, tags)
             logger.info("view %s saved as %s", view.name, urn)
-        except Exception as err:  # noqa: BLE001 - as above: a warning, not a failed run
-            report.warning(
-                title="View not saved", message=str(err).splitlines()[0], context=view.name
-            )
+        except Exception as err:  # noqa: BLE001 - as above
+            problems.append(f"view {view.name!r} not saved: {gms_reason(err)}")
+    return problems

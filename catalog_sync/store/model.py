@@ -1,17 +1,14 @@
-"""What a catalog reader answers: asset queries, pages, tag counts, and the reader contract.
+"""What the catalog store answers: entries, queries, pages and tag counts, as plain records.
 
-To add a catalog backend: implement `CatalogReader` (a `kind` string, `search`, `get`,
-`tag_counts`, `check`) and pick it in `catalog_sync.catalog.open_catalog`.
+Free of DataHub imports: the CLI builds queries at start-up, and the unchanged-run check reads
+the embedded catalog before DataHub is loaded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
-
-from catalog_sync.catalog.lite_reader import CatalogEntry
+from typing import Any
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
@@ -24,10 +21,49 @@ class EntityKind(StrEnum):
     CONTAINER = "container"
     ALL = "all"
 
+    @property
+    def entity_types(self) -> tuple[str, ...]:
+        """DataHub entity type names this kind covers."""
+        return ("dataset", "container") if self is EntityKind.ALL else (self.value,)
+
+
+@dataclass(slots=True)
+class CatalogEntry:
+    """One dataset or container as the catalog holds it (the same shape from every backend)."""
+
+    urn: str
+    entity_type: str
+    name: str
+    platform: str
+    subtypes: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    tag_associations: list[dict[str, Any]] = field(default_factory=list)
+    properties: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+    removed: bool = False
+    container: str | None = None
+    fields: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """The `--json` shape of `catalog-sync assets`."""
+        return {
+            "urn": self.urn,
+            "type": self.entity_type,
+            "name": self.name,
+            "platform": self.platform,
+            "subtypes": self.subtypes,
+            "tags": self.tags,
+            "properties": self.properties,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class AssetQuery:
-    """Filters are ANDed: every `all_tags`, at least one `any_tags`, none of `no_tags`."""
+    """Filters are ANDed: every `all_tags`, at least one `any_tags`, none of `no_tags`.
+
+    `text` is free text: on the embedded store a case-insensitive "name contains"; on GMS,
+    DataHub's own full-text search (it matches names, descriptions and more).
+    """
 
     all_tags: frozenset[str] = frozenset()
     any_tags: frozenset[str] = frozenset()
@@ -45,8 +81,8 @@ class AssetQuery:
         object.__setattr__(self, "offset", max(0, self.offset))
 
     def matches(self, entry: CatalogEntry) -> bool:
-        """The non-tag-index part of the filter, shared by every backend that filters locally."""
-        if self.kind is not EntityKind.ALL and entry.entity_type != self.kind.value:
+        """The whole filter, for a backend that filters entries itself (the embedded index)."""
+        if entry.removed or entry.entity_type not in self.kind.entity_types:
             return False
         tags = set(entry.tags)
         if not self.all_tags <= tags or (self.any_tags and not self.any_tags & tags):
@@ -76,35 +112,3 @@ class TagCount:
 
     name: str
     count: int
-
-
-def page_of(entries: Iterable[CatalogEntry], query: AssetQuery) -> AssetPage:
-    """Filter already-ordered entries by `query` and cut the requested page."""
-    matched = [e for e in entries if query.matches(e)]
-    return AssetPage(
-        total=len(matched), offset=query.offset, limit=query.limit,
-        items=matched[query.offset: query.offset + query.limit],
-    )
-
-
-class CatalogReader(Protocol):
-    """Read access to the catalog, whatever stores it."""
-
-    kind: str
-    in_memory: bool  # True when calls never block on I/O (safe on the event loop)
-
-    def search(self, query: AssetQuery) -> AssetPage:
-        """Assets matching `query`, one page."""
-        ...
-
-    def get(self, urn: str) -> CatalogEntry | None:
-        """One dataset or container by URN, None if absent or removed."""
-        ...
-
-    def tag_counts(self) -> list[TagCount]:
-        """Every tag in use, with its asset count, by name."""
-        ...
-
-    def check(self) -> None:
-        """Raise CatalogUnavailableError when the catalog cannot be read."""
-        ...

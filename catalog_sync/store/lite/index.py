@@ -1,10 +1,9 @@
-"""The embedded catalog as an in-memory index (tag -> assets), rebuilt when the file changes.
+"""The embedded catalog as an in-memory index (tag -> entries), rebuilt when the file changes.
 
-Reading the DataHub Lite SQLite file per request means a JSON scan of every `globalTags` row
-(what `datahub lite serve` does). Here the file is read once with a few bulk queries
-(`lite_reader.read_entries`) into a URN-ordered list plus a tag index; every call first compares
-the file's (and its WAL's) mtime and size with those of the last build, so an ingestion that
-finishes is visible on the next request without a restart.
+Reading the DataHub Lite file per request means a JSON scan of every `globalTags` row (what
+`datahub lite serve` does). Here the file is read once into a URN-ordered list plus a tag index;
+every call first compares the file's (and its WAL's) mtime and size with those of the last
+build, so an ingestion that finishes is visible on the next request without a restart.
 """
 
 from __future__ import annotations
@@ -17,9 +16,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog_sync.catalog.lite_reader import CatalogEntry, connect_readonly, read_entries
-from catalog_sync.catalog.query import AssetPage, AssetQuery, TagCount, page_of
 from catalog_sync.errors import CatalogUnavailableError
+from catalog_sync.store.entries import entry_from_aspects
+from catalog_sync.store.lite.sql import LiteFile
+from catalog_sync.store.model import CatalogEntry, TagCount
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,9 @@ Signature = tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class _Index:
+class Index:
+    """One build: live entries in URN order, by URN and by tag, and the tag counts."""
+
     signature: Signature
     entries: list[CatalogEntry]
     by_urn: dict[str, CatalogEntry]
@@ -35,37 +37,38 @@ class _Index:
     counts: list[TagCount]
 
 
-def _build(path: Path, signature: Signature) -> _Index:
-    entries = list(read_entries(path))
+def read_entries(path: Path, include_removed: bool = False) -> list[CatalogEntry]:
+    """Every dataset and container in the file, in URN order (soft-deleted ones on request)."""
+    with LiteFile(path) as lite:
+        entries = [entry_from_aspects(urn, aspects) for urn, aspects in lite.entry_rows()]
+    return [e for e in entries if include_removed or not e.removed]
+
+
+def build_index(path: Path, signature: Signature) -> Index:
+    entries = read_entries(path)
     by_tag: dict[str, list[CatalogEntry]] = defaultdict(list)
     for entry in entries:
         for tag in entry.tags:
             by_tag[tag].append(entry)
     counts = [TagCount(name=t, count=len(by_tag[t])) for t in sorted(by_tag)]
-    return _Index(signature, entries, {e.urn: e for e in entries}, dict(by_tag), counts)
+    return Index(signature, entries, {e.urn: e for e in entries}, dict(by_tag), counts)
 
 
-class LiteCatalog:
-    """`CatalogReader` over the embedded DataHub Lite file.
-
-    The first read builds the index synchronously (and fails with CatalogUnavailableError if
-    the file is missing or corrupt). Later changes are picked up by a background rebuild while
-    requests keep the last good index, so an ingestion writing the file never stalls or fails
-    readers; a failed rebuild is logged and retried on a later request.
-    """
-
-    kind = "lite"
-    in_memory = True
+class LiteIndex:
+    """The index of one file. The first read builds it synchronously (CatalogUnavailableError
+    if the file is missing or unreadable). Later changes are picked up by a background rebuild
+    while requests keep the last good index, so an ingestion writing the file never stalls or
+    fails readers; a failed rebuild is logged and retried on a later request."""
 
     def __init__(self, path: Path, *, min_interval: float = 0.5) -> None:
         self.path = path
         self.min_interval = min_interval
-        self._index: _Index | None = None
+        self._index: Index | None = None
         self._lock = threading.Lock()
         self._refreshing = False
         self._last_attempt = 0.0
 
-    def _signature(self) -> Signature | None:
+    def signature(self) -> Signature | None:
         """(mtime, size) of the file and its WAL; None when the file is missing."""
         stats = []
         for candidate in (self.path, self.path.with_name(self.path.name + "-wal")):
@@ -78,19 +81,19 @@ class LiteCatalog:
             stats.append((st.st_mtime_ns, st.st_size))
         return tuple(stats)
 
-    def _build_logged(self, signature: Signature | None) -> _Index:
+    def _build_logged(self, signature: Signature | None) -> Index:
         if signature is None:
             raise CatalogUnavailableError(
                 str(self.path), "file not found (run `catalog-sync ingest` first)")
         started = time.monotonic()
-        index = _build(self.path, signature)
+        index = build_index(self.path, signature)
         logger.info("catalog index built: %s entries from %s in %.2fs",
                     len(index.entries), self.path, time.monotonic() - started)
         return index
 
-    def index(self) -> _Index:
+    def current(self) -> Index:
         """The current index; the first build is synchronous, later ones in the background."""
-        signature = self._signature()
+        signature = self.signature()
         current = self._index
         if current is not None and current.signature == signature:
             return current
@@ -116,32 +119,9 @@ class LiteCatalog:
 
     def _refresh(self) -> None:
         try:
-            self._index = self._build_logged(self._signature())
+            self._index = self._build_logged(self.signature())
         except Exception as err:  # noqa: BLE001 - a thread must not die silently
             logger.error("%s; still serving the index built before", err)
         finally:
             with self._lock:
                 self._refreshing = False
-
-    @property
-    def generation(self) -> Signature:
-        """Changes whenever the index is rebuilt; callers key their caches on it."""
-        return self.index().signature
-
-    def search(self, query: AssetQuery) -> AssetPage:
-        index = self.index()
-        candidates = index.entries
-        if query.all_tags:
-            lists = [index.by_tag.get(t, []) for t in query.all_tags]
-            candidates = min(lists, key=len)
-        return page_of(candidates, query)
-
-    def get(self, urn: str) -> CatalogEntry | None:
-        return self.index().by_urn.get(urn)
-
-    def tag_counts(self) -> list[TagCount]:
-        return self.index().counts
-
-    def check(self) -> None:
-        connect_readonly(self.path).close()
-        self.index()

@@ -1,8 +1,9 @@
-"""Writing database and lake assets into an embedded DataHub Lite catalog for discovery tests.
+"""Writing database and lake assets into a catalog backend for discovery, API and pgAdmin tests.
 
-Until the database source lands, tests emit the same full aspects it will (the contract:
-customProperties = `Binding.coordinates()` on the database container and its datasets, plus the
-`servicebinding:type:<t>`, `servicebinding:provider:<p>` and role tags) through catalog_sync.emit.
+Tests emit the same full aspects the sources do (the contract: customProperties =
+`Binding.coordinates()` on the database container and its datasets, plus the
+`servicebinding:type:<t>`, `servicebinding:provider:<p>` and role tags) through
+catalog_sync.emit, into either backend (tests.support.backends).
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from datahub.lite.lite_util import get_datahub_lite
-
 from catalog_sync.bindings import Binding
 from catalog_sync.emit.containers import container_workunits
 from catalog_sync.emit.datasets import dataset_workunits
 from catalog_sync.model import Asset, BindingRef, ContainerRef, Field, FieldKind
+from tests.support.backends import Backend
 
 # A Greenplum training database and two PostgreSQL inference databases (two providers).
 GP = Binding(name="gp-train", type="greenplum", provider="vmware", host="gp.internal", port=5432,
@@ -26,12 +26,12 @@ PG2 = Binding(name="pg-infer-2", type="postgresql", provider="gcp", host="pg2.in
               port=5432, database="serving2")
 
 
-def sample_catalog(path: Path) -> None:
+def sample_catalog(backend: Backend) -> None:
     """GP (2 tables), PG and PG2 (1 table each), and two lake datasets (one `training`)."""
     _, gp = database_assets(GP, ["public.images", "public.labels"], role="training")
     _, pg = database_assets(PG, ["public.features"], role="inference")
     _, pg2 = database_assets(PG2, ["public.features"], role="inference")
-    write_catalog(path, [*gp, *pg, *pg2,
+    write_catalog(backend, [*gp, *pg, *pg2,
                          lake_asset("lake/cifar10", {"training", "data lake"}),
                          lake_asset("lake/mnist", {"data lake"})])
 
@@ -75,23 +75,19 @@ def lake_asset(name: str, tags: Iterable[str]) -> Asset:
                  properties={"file_count": "1"})
 
 
-def write_catalog(path: Path, assets: Iterable[Asset]) -> None:
-    """Emit every asset (and its containers, tagged like the asset) into the Lite file."""
-    lite = get_datahub_lite({"type": "sqlite", "config": {"file": str(path)}})
-    try:
-        seen: set[str] = set()
-        for asset in assets:
-            origins = {t: "test" for t in sorted(asset.tags)}
-            todo = [c for c in asset.containers if c.name not in seen]
-            seen.update(c.name for c in todo)
-            units = list(container_workunits(
-                todo, platform=asset.platform, instance=asset.instance, env=asset.env,
-                tag_origins={c.name: origins for c in todo if c.kind == "database"},
-            )) + list(dataset_workunits(asset, origins))
-            for unit in units:
-                lite.write(unit.metadata)
-    finally:
-        lite.close()
+def write_catalog(backend: Backend, assets: Iterable[Asset]) -> None:
+    """Emit every asset (and its containers, tagged like the asset) into the backend."""
+    units = []
+    seen: set[str] = set()
+    for asset in assets:
+        origins = {t: "test" for t in sorted(asset.tags)}
+        todo = [c for c in asset.containers if c.name not in seen]
+        seen.update(c.name for c in todo)
+        units += list(container_workunits(
+            todo, platform=asset.platform, instance=asset.instance, env=asset.env,
+            tag_origins={c.name: origins for c in todo if c.kind == "database"},
+        )) + list(dataset_workunits(asset, origins))
+    backend.write(units)
 
 
 def write_binding(root: Path, name: str, entries: dict[str, str]) -> Path:

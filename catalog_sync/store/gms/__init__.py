@@ -1,0 +1,1 @@
+"""DataHub GMS through DataHub's own Python client."""

@@ -1,0 +1,1 @@
+"""The embedded catalog: DataHub Lite on one SQLite file."""
