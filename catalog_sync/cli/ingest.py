@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from catalog_sync.cli import quick_exit
 from catalog_sync.cli.output import console, fail, print_json
 from catalog_sync.cli.progress_bar import progress_bar
 from catalog_sync.errors import CatalogSyncError
@@ -97,5 +96,4 @@ def ingest(
         print_json(report.as_dict())
     else:
         _print_report(report)
-    quick_exit.request()
     raise typer.Exit(report.exit_code(strict_warnings))

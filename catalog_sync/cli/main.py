@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
 
 import typer
 
-from catalog_sync.cli import quick_exit, sample, tags, token
+from catalog_sync.cli import sample, tags, token
 from catalog_sync.cli.assets import assets
 from catalog_sync.cli.discover import project_binding, resolve
 from catalog_sync.cli.doctor import doctor
@@ -16,21 +15,7 @@ from catalog_sync.cli.ingest import ingest
 from catalog_sync.cli.pgadmin import pgadmin
 from catalog_sync.cli.serve import serve
 
-
-class _Cli(typer.Typer):
-    """Typer, but a command that asked for it (`ingest`, once its report is out) ends the
-    process without the interpreter's teardown; see `catalog_sync.cli.quick_exit`. Only the
-    real entry point calls this: typer's test runner invokes the click command directly."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().__call__(*args, **kwargs)
-        except SystemExit as done:
-            quick_exit.exit_if_requested(done.code)
-            raise
-
-
-app = _Cli(
+app = typer.Typer(
     name="catalog-sync",
     help="Keep DataHub true to the lake and the service-bound databases; resolve tags to connections.",
     no_args_is_help=True,

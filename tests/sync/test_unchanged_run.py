@@ -59,8 +59,7 @@ def test_the_shortcut_imports_neither_datahub_nor_pyarrow(
     workdir: Path, lake: Path, ingest: Ingest
 ) -> None:
     _clean_first_run(ingest)
-    # `ingest` ends the process once its report is out (catalog_sync.cli.quick_exit), running
-    # the atexit handlers first: the probe reports from one.
+    # The probe reports from an atexit handler, once the run is over.
     probe = (
         "import atexit, sys\n"
         "def loaded():\n"

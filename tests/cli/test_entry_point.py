@@ -1,6 +1,5 @@
 """`catalog-sync ingest` through the real entry point (a child process, as a job runs it): the
-quick exit after the report keeps the exit code, the whole report on stdout, logging's output
-and the catalog's writes."""
+exit code, the whole report on stdout, logging's output and the catalog's writes."""
 
 from __future__ import annotations
 
@@ -54,7 +53,7 @@ def test_bad_input_still_exits_2(workdir: Path) -> None:
 
 
 def test_a_profiled_run_still_writes_its_profile(workdir: Path) -> None:
-    """`python -m cProfile -o ...` writes the profile at a normal exit: no quick exit then."""
+    """`python -m cProfile -o ...` writes the profile at exit: the run ends normally."""
     write_parquet(workdir / "lake", "t/f.parquet", GOOD)
     recipe = write_recipe(workdir / "r.yml", {"paths": [str(workdir / "lake")]})
     profile = workdir / "run.prof"
