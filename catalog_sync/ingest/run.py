@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from catalog_sync.errors import CatalogUnavailableError, SinkUnavailableError
 from catalog_sync.report import RecipeResult, RunReport
 from catalog_sync.settings import Settings
 from catalog_sync.store import lite_file
@@ -49,9 +50,28 @@ def run_recipe(
     catalog = lite_file(recipe["sink"])
     if catalog is not None:
         catalog.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        _reachable(recipe, settings)
     lock = lock_path(catalog, recipe["pipeline_name"], settings.catalog.parent / "locks")
     with run_lock(lock, wait_seconds=wait_seconds):
         return _run_locked(path, recipe, catalog, observed)
+
+
+def _reachable(recipe: dict[str, Any], settings: Settings) -> None:
+    """A GMS sink must answer the store's own check (a search and a batch read, with the
+    token) before a run starts: a refused token or a GMS of another shape is then one line,
+    before anything is read or written, instead of a pipeline error halfway."""
+    from catalog_sync.store import store_for_sink
+
+    store = store_for_sink(recipe["sink"], settings)
+    if store is None or store.kind != "gms":
+        return
+    try:
+        store.check()
+    except CatalogUnavailableError as err:
+        raise SinkUnavailableError(store.location, err.reason) from err
+    finally:
+        store.close()
 
 
 def _run_locked(

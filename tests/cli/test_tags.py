@@ -1,10 +1,9 @@
-"""The steward's workflow through the real CLI on the embedded catalog: ingest the sample lake,
-edit tags by hand, change rules, plan and apply."""
+"""The steward's workflow through the real CLI, on the embedded catalog and on the GMS stand-in:
+ingest the sample lake, edit tags by hand, change rules, plan and apply."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,9 @@ from typer.testing import CliRunner
 
 from catalog_sync.cli.main import app
 from catalog_sync.store import TagEdit
-from catalog_sync.store.lite.store import LiteStore
+from tests.support.backends import Backend
 
 runner = CliRunner()
-ALL_ROWS_SQL = "SELECT * FROM metadata_aspect_v2 ORDER BY urn, aspect_name, version"
 
 
 def _run(*args: str) -> Result:
@@ -46,14 +44,9 @@ def _plan() -> list[dict[str, Any]]:
     return json.loads(result.stdout)["changes"]
 
 
-def _rows(catalog: Path) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(catalog) as conn:
-        return conn.execute(ALL_ROWS_SQL).fetchall()
-
-
 @pytest.fixture
-def lake(workdir: Path) -> Path:
-    """The sample lake ingested into the test's own catalog."""
+def lake(workdir: Path, backend: Backend) -> Path:
+    """The sample lake ingested into the test's own catalog (on each backend)."""
     assert _run("sample", "lake", "sample-lake").exit_code == 0
     _ingest()
     return workdir
@@ -66,12 +59,14 @@ def test_ingestion_records_facts_and_leaves_nothing_to_plan(lake: Path) -> None:
     assert _plan() == []
 
 
-def test_hand_added_tags_survive_three_reingestions_and_apply(lake: Path) -> None:
+def test_hand_added_tags_survive_three_reingestions_and_apply(
+    lake: Path, backend: Backend
+) -> None:
     urns = {name: a["urn"] for name, a in _assets().items()}
     added = _run("tags", "add", urns["customers"], "training")
     assert added.exit_code == 0, added.output
     # A tag added in DataHub's UI carries no context at all.
-    LiteStore(lake / "catalog.db").edit_tags(
+    backend.store().edit_tags(
         [TagEdit(urns["events"], add=(TagAssociationClass(tag="urn:li:tag:pii"),))])
     for _ in range(3):
         _ingest()
@@ -122,19 +117,19 @@ def test_a_new_rule_is_planned_and_applied_without_reingesting(lake: Path) -> No
     assert _tags("events") == {"data lake", "inference"}
 
 
-def test_a_conflict_is_refused_before_anything_is_written(lake: Path) -> None:
+def test_a_conflict_is_refused_before_anything_is_written(lake: Path, backend: Backend) -> None:
     rules = lake / "tags" / "rules.yml"
     rules.write_text(rules.read_text() + "  - name: events-are-inference\n"
                      "    match: {source: lake, table: events}\n    add: [inference]\n"
                      "  - name: cifar-is-inference\n"
                      '    match: {source: lake, path: "*/cifar10"}\n    add: [inference]\n')
-    before = _rows(lake / "catalog.db")
+    before = backend.export()
     result = _run("tags", "apply")
     assert result.exit_code == 2
     assert "nothing written" in result.output
     assert "cifar10" in result.output and "'inference', 'training'" in result.output
     assert "exclusive group 'role'" in result.output
-    assert _rows(lake / "catalog.db") == before
+    assert backend.export() == before
     assert _run("tags", "plan").exit_code == 1
 
 
@@ -154,7 +149,7 @@ def test_manual_edits(lake: Path) -> None:
     assert "invalid tag name 'bad name!'" in bad.output
 
 
-def test_servicebinding_view_in_embedded_mode(lake: Path) -> None:
+def test_servicebinding_view(lake: Path) -> None:
     datasets = _assets()
     folders = _assets("--containers")
     folder = next(a for a in folders.values() if a["type"] == "container")

@@ -11,8 +11,10 @@ on request, for assertions.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,9 +34,16 @@ from catalog_sync.store.entries import entry_from_aspects
 from catalog_sync.store.lite.index import read_entries
 from catalog_sync.store.lite.sink import IndexOnChangeLite, lite_config
 from catalog_sync.store.lite.sql import checkpoint
+from catalog_sync.sync.paths import state_file
 from tests.support.gms import Gms, gms_standin
 
 KINDS = ("lite", "gms")
+CATALOGUED = ("urn:li:dataset:", "urn:li:container:", "urn:li:tag:")
+# Tests compare raw rows of the embedded file (outside the store layer: they check it).
+EXPORT_SQL = (
+    "SELECT urn, aspect_name, metadata FROM metadata_aspect_v2 WHERE version = 0 "
+    "ORDER BY urn, aspect_name"
+)
 
 
 @dataclass
@@ -88,6 +97,29 @@ class Backend:
         found = [entry_from_aspects(urn, dict(e.aspects)) for urn, e in held
                  if e.entity_type in ("dataset", "container") and e.aspects]
         return [e for e in found if include_removed or not e.removed]
+
+    def export(self) -> list[tuple[str, str, Any]]:
+        """Every latest aspect (urn, name, JSON) of the datasets, containers and tags the
+        backend holds, in order, without system metadata (run ids and timestamps differ by
+        run). Not stateful ingestion's own bookkeeping (GMS's checkpoint jobs)."""
+        if self.gms is None:
+            if not self.catalog.exists():
+                return []
+            uri = f"{self.catalog.resolve().as_uri()}?mode=ro"
+            with closing(sqlite3.connect(uri, uri=True)) as conn:
+                rows = [(u, a, json.loads(m)) for u, a, m in conn.execute(EXPORT_SQL)]
+        else:
+            with self.gms.store.lock:
+                rows = sorted((urn, name, value) for urn, e in self.gms.store.entities.items()
+                              for name, value in e.aspects.items())
+        return [r for r in rows if r[0].startswith(CATALOGUED)]
+
+    def state_kept(self, pipeline_name: str) -> bool:
+        """Whether a stale-removal state was committed for the pipeline (a file beside the
+        embedded catalog; a checkpoint timeseries in GMS)."""
+        if self.gms is None:
+            return state_file(self.catalog, pipeline_name).is_file()
+        return any(f",{pipeline_name}," in urn for urn in self.gms.checkpoints)
 
     def by_name(self, include_removed: bool = False) -> dict[str, CatalogEntry]:
         """Entries by their last name part (`lake/sales/orders` -> `orders`)."""

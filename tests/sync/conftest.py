@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typer.testing import CliRunner
 from catalog_sync.cli.main import app
 from catalog_sync.sample.lake import generate_sample_lake
 from catalog_sync.store.lite.index import read_entries
+from tests.support.backends import Backend
 
 # The real CLI in a separate process: `[sys.executable, "-c", CLI, "ingest", ...]`.
 CLI = "from catalog_sync.cli.main import app; app(prog_name='catalog-sync')"
@@ -67,22 +67,13 @@ def lake(workdir: Path) -> Path:
     return generate_sample_lake(workdir / "sample-lake")
 
 
-def removed_by_name(catalog: Path) -> dict[str, bool]:
+def removed_by_name(catalog: Path | Backend) -> dict[str, bool]:
     """Dataset name (last path part) -> status.removed, soft-deleted ones included."""
-    return {
-        e.name.rsplit("/", 1)[-1]: e.removed
-        for e in read_entries(catalog, include_removed=True)
-        if e.entity_type == "dataset"
-    }
+    entries = (catalog.entries(include_removed=True) if isinstance(catalog, Backend)
+               else read_entries(catalog, include_removed=True))
+    return {e.name.rsplit("/", 1)[-1]: e.removed for e in entries if e.entity_type == "dataset"}
 
 
-EXPORT_SQL = (
-    "SELECT urn, aspect_name, metadata FROM metadata_aspect_v2 WHERE version = 0 "
-    "ORDER BY urn, aspect_name"
-)
-
-
-def export(catalog: Path) -> list[tuple[str, str, Any]]:
+def export(catalog: Path | Backend) -> list[tuple[str, str, Any]]:
     """Every latest aspect, without systemMetadata (run ids and timestamps differ by run)."""
-    with sqlite3.connect(f"{catalog.resolve().as_uri()}?mode=ro", uri=True) as conn:
-        return [(u, a, json.loads(m)) for u, a, m in conn.execute(EXPORT_SQL)]
+    return (catalog if isinstance(catalog, Backend) else Backend("lite", catalog)).export()

@@ -89,3 +89,24 @@ def test_unreachable_gms_is_a_clear_exit_1(workdir: Path, lake: Path, ingest: In
     assert run.exit_code == 1
     assert f"sink {server} unavailable" in run.output
     assert "Connection refused" in run.output or "Max retries" in run.output
+
+
+def test_a_refused_token_is_one_line_and_removes_nothing(
+    workdir: Path, lake: Path, ingest: Ingest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with gms_standin(token="the-real-token") as gms:
+        monkeypatch.setenv("DATAHUB_GMS_TOKEN", "the-real-token")
+        get_settings.cache_clear()
+        recipe = _gms_recipe(workdir, lake, gms.url, retries=1)
+        assert ingest(recipe).exit_code == 0
+        before = dict(gms.store.entities)
+        shutil.rmtree(lake / "sensor_readings")
+        monkeypatch.setenv("DATAHUB_GMS_TOKEN", "an-expired-token")
+        get_settings.cache_clear()
+        refused = ingest(recipe)
+    assert refused.exit_code == 1
+    assert f"sink {gms.url} unavailable: GMS refused the request (HTTP 401)" in refused.output
+    assert "DATAHUB_GMS_TOKEN" in refused.output
+    assert "an-expired-token" not in refused.output and "the-real-token" not in refused.output
+    assert dict(gms.store.entities) == before  # nothing removed, nothing written
+    assert gms.violations == []

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonpatch
+import jsonpointer
 from datahub.emitter.mcp_builder import entity_supports_aspect
 from datahub.emitter.serialization_helper import post_json_transform
 from datahub.metadata.schema_classes import ASPECT_NAME_MAP, KEY_ASPECTS, StatusClass
@@ -40,7 +41,9 @@ def checked_aspect(entity_urn: str, aspect_name: str, value: Any) -> Any:
     if cls is None:
         raise ContractViolation(f"unknown aspect {aspect_name!r}")
     entity_type = guess_entity_type(entity_urn)
-    if not entity_supports_aspect(entity_type, cls):
+    key = KEY_ASPECTS.get(entity_type)
+    is_key = key is not None and key.ASPECT_NAME == aspect_name
+    if not is_key and not entity_supports_aspect(entity_type, cls):
         raise ContractViolation(f"entity type {entity_type!r} has no aspect {aspect_name!r}")
     try:
         typed = cls.from_obj(post_json_transform(value))
@@ -74,6 +77,15 @@ def _to_list(keyed: dict[str, Any], depth: int) -> list[dict[str, Any]]:
     return [item for k in sorted(keyed) for item in _to_list(keyed[k], depth - 1)]
 
 
+def _make_parents(document: dict[str, Any], path: str) -> None:
+    """GMS adds into keyed maps whose parent keys do not exist yet (a first tag from a source)."""
+    node: Any = document
+    for part in [jsonpointer.unescape(p) for p in path.split("/")[1:-1]]:
+        if not isinstance(node, dict):
+            return
+        node = node.setdefault(part, {})
+
+
 def patched(current: dict[str, Any] | None, payload: Any) -> dict[str, Any]:
     """`current` (or an empty aspect) after a PATCH payload, as GMS applies it."""
     document: dict[str, Any] = json.loads(json.dumps(current or {}))
@@ -82,9 +94,12 @@ def patched(current: dict[str, Any] | None, payload: Any) -> dict[str, Any]:
         operations = payload["patch"]
         for name, fields in keys.items():
             document[name] = _to_map(document.get(name) or [], fields)
+        for operation in operations:
+            if operation.get("op") == "add":
+                _make_parents(document, operation.get("path", ""))
         try:
             document = jsonpatch.apply_patch(document, operations)
-        except jsonpatch.JsonPatchException as err:
+        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as err:
             raise ContractViolation(f"PATCH does not apply: {err}") from err
         for name, fields in keys.items():
             document[name] = _to_list(document.get(name) or {}, len(fields))

@@ -93,6 +93,24 @@ class Gms:
                 return True
         return False
 
+    def stats(self) -> dict[str, Any]:
+        """For the benchmarks: requests by endpoint, violations, entities held."""
+        with self.lock:
+            by_endpoint: dict[str, int] = {}
+            for line in self.requests:
+                if "/standin/" not in line:
+                    key = line.split("?")[0] if "/aspects/" not in line else "GET /aspects/"
+                    by_endpoint[key] = by_endpoint.get(key, 0) + 1
+            return {"requests": sum(by_endpoint.values()), "by_endpoint": by_endpoint,
+                    "violations": list(self.violations), "entities": len(self.store.entities)}
+
+    def reset(self) -> None:
+        """Forget the requests seen (not what is stored)."""
+        with self.lock:
+            self.requests.clear()
+            self.graphql.clear()
+            self.proposals.clear()
+
     @property
     def checkpoints(self) -> dict[str, Any]:
         """dataJob URN -> its latest stale-removal checkpoint, as stateful ingestion wrote it."""
@@ -222,6 +240,8 @@ def _handler(gms: Gms) -> type[BaseHTTPRequestHandler]:
             try:
                 if parts.path == "/config":
                     self._send(200, CONFIG)
+                elif parts.path == "/standin/stats":
+                    self._send(200, gms.stats())
                 elif parts.path == "/health":
                     self._send(200, {"status": "ok"})
                 elif parts.path.startswith("/aspects/"):
@@ -271,10 +291,15 @@ def _handler(gms: Gms) -> type[BaseHTTPRequestHandler]:
                 self._post(parts.path, parts.query, body)
             except ContractViolation as err:
                 self._refuse(str(err))
+            except Exception as err:  # noqa: BLE001 - the stand-in's own bug: fail the test
+                self._refuse(f"stand-in error {type(err).__name__}: {err}", 500)
 
         def _post(self, path: str, query: str, body: Any) -> None:
             action = (parse_qs(query).get("action") or [""])[0]
-            if path == "/api/graphql":
+            if path == "/standin/reset":
+                gms.reset()
+                self._send(200, {})
+            elif path == "/api/graphql":
                 with gms.lock:
                     gms.graphql.append(body)
                 response, problems = answer(Root(gms.store, gms.views), body)
@@ -335,10 +360,10 @@ def _handler(gms: Gms) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def gms_standin(**behaviour: Any) -> Iterator[Gms]:
-    """A running stand-in on 127.0.0.1 and a free port, shut down afterwards."""
+def gms_standin(port: int = 0, **behaviour: Any) -> Iterator[Gms]:
+    """A running stand-in on 127.0.0.1 (a free port unless given), shut down afterwards."""
     gms = Gms(**behaviour)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(gms))
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(gms))
     server.daemon_threads = True
     gms.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
