@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/api.py                  # 10,000 datasets, 30 s per run
     .venv/bin/python bench/api.py --duration 10    # shorter runs on a loaded machine
+    .venv/bin/python bench/api.py --gms            # the API reading the GMS stand-in instead
+
+With `--gms` the same 10,000 datasets are written into the GMS stand-in (tests/support/gms, its
+own process) through DataHub's REST emitter, and the API reads it through the catalog store:
+the script also counts the requests GMS gets for one uncached `/v1/assets?tag=training`.
 
 The catalog holds 10,000 datasets, 500 tagged `training` (tables of a Greenplum database reached
 through the `gp-train` binding), the rest lake datasets. Loaded with wrk (`apt-get install -y
@@ -26,11 +31,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from collections.abc import Iterator
+from typing import Any
+
 import httpx
+from datahub.emitter.mcp_builder import mcps_from_mce
+from datahub.emitter.rest_emitter import EmitMode
+from datahub.ingestion.api.workunit import MetadataWorkUnit
+from datahub.ingestion.graph.client import DataHubGraph
+from datahub.ingestion.graph.config import DatahubClientConfig
 from datahub.lite.lite_util import get_datahub_lite
+from datahub.metadata.schema_classes import MetadataChangeEventClass
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import REPO, WORK
+from gms import standin, stats
 
 from catalog_sync.auth import TokenStore
 from catalog_sync.bindings import Binding
@@ -48,11 +63,9 @@ PEER_CONDITION = (
 )
 
 
-def build_catalog(path: Path, total: int, training: int) -> None:
-    """Full aspects through DataHub Lite's own writer (synchronous=OFF only to build faster)."""
-    path.unlink(missing_ok=True)
-    lite = get_datahub_lite({"type": "sqlite", "config": {
-        "file": str(path), "options": {"synchronous": "OFF", "journal_mode": "MEMORY"}}})
+def catalog_units(total: int, training: int) -> Iterator[MetadataWorkUnit]:
+    """The bench catalog's workunits: a Greenplum database with `training` tables, the rest
+    lake datasets (a third of them `inference`)."""
     coordinates = GP.coordinates()
     database = ContainerRef(kind="database", name="warehouse",
                             key=(("database", "gp-train.warehouse"),),
@@ -61,10 +74,8 @@ def build_catalog(path: Path, total: int, training: int) -> None:
                "servicebinding:provider:vmware": "bench"}
     fields = (Field("id", "bigint", FieldKind.NUMBER, nullable=False),
               Field("label", "text", FieldKind.STRING))
-    units = list(container_workunits([database], platform="postgres", instance=None,
-                                     env="PROD", tag_origins={"warehouse": gp_tags}))
-    for unit in units:
-        lite.write(unit.metadata)
+    yield from container_workunits([database], platform="postgres", instance=None,
+                                   env="PROD", tag_origins={"warehouse": gp_tags})
     for i in range(total):
         if i < training:
             asset = Asset(platform="postgres", name=f"warehouse.public.train_{i:05d}",
@@ -76,9 +87,30 @@ def build_catalog(path: Path, total: int, training: int) -> None:
             asset = Asset(platform="file", name=f"lake/area_{i % 50:02d}/table_{i:05d}",
                           subtype="Table", fields=fields, properties={"file_count": "4"})
             tags = {"data lake": "bench", **({"inference": "bench"} if i % 3 == 0 else {})}
-        for unit in dataset_workunits(asset, tags):
-            lite.write(unit.metadata)
+        yield from dataset_workunits(asset, tags)
+
+
+def build_catalog(path: Path, total: int, training: int) -> None:
+    """Full aspects through DataHub Lite's own writer (synchronous=OFF only to build faster)."""
+    path.unlink(missing_ok=True)
+    lite = get_datahub_lite({"type": "sqlite", "config": {
+        "file": str(path), "options": {"synchronous": "OFF", "journal_mode": "MEMORY"}}})
+    for unit in catalog_units(total, training):
+        lite.write(unit.metadata)
     lite.close()
+
+
+def fill_gms(url: str, total: int, training: int) -> None:
+    """The same workunits into GMS through DataHub's REST emitter, in batches."""
+    proposals: list[Any] = []
+    for unit in catalog_units(total, training):
+        record = unit.metadata
+        proposals += (mcps_from_mce(record) if isinstance(record, MetadataChangeEventClass)
+                      else [record])
+    graph = DataHubGraph(DatahubClientConfig(server=url, openapi_ingestion=False))
+    for start in range(0, len(proposals), 2000):
+        graph.emit_mcps(proposals[start: start + 2000], emit_mode=EmitMode.SYNC_WAIT)
+    graph.close()
 
 
 @dataclass
@@ -140,9 +172,14 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=30, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--reuse", action="store_true", help="keep an existing bench catalog")
+    parser.add_argument("--gms", action="store_true", help="the API reading the GMS stand-in")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install -y wrk")
+    if args.gms:
+        with standin() as url:
+            gms_main(args, url)
+        return
     BENCH.mkdir(parents=True, exist_ok=True)
     catalog, peer_catalog = BENCH / "catalog.db", BENCH / "peer" / "catalog.db"
     if not (args.reuse and catalog.is_file()):
@@ -222,6 +259,78 @@ def main() -> None:
     (BENCH / "results.json").write_text(json.dumps(
         {"args": vars(args), "results": [asdict(r) for r in results], "checks": checks},
         indent=2))
+
+
+def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([str(BIN / "catalog-sync"), "serve", "--port", str(port),
+                             "--no-access-log"], env=env, cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def gms_main(args: argparse.Namespace, url: str) -> None:
+    """The API over the GMS stand-in: requests per query, then load, cache warm."""
+    started = time.perf_counter()
+    fill_gms(url, args.datasets, args.training)
+    print(f"GMS stand-in: {args.datasets} datasets ({args.training} training) in "
+          f"{time.perf_counter() - started:.0f}s", flush=True)
+    BENCH.mkdir(parents=True, exist_ok=True)
+    root = BENCH / "bindings" / "gp-train"
+    root.mkdir(parents=True, exist_ok=True)
+    for key, value in {"type": "greenplum", "provider": "vmware", "host": "gp.internal",
+                       "port": "5432", "database": "warehouse", "username": "loader",
+                       "password": "bench-only"}.items():
+        (root / key).write_text(value)
+    tokens = BENCH / "tokens-gms.json"
+    tokens.unlink(missing_ok=True)
+    _, token = TokenStore(tokens).create(["catalog:read"], "bench")
+    port = 18181
+    env = {**os.environ, "DATAHUB_GMS_URL": url, "CATALOG_SYNC_TOKENS_FILE": str(tokens),
+           "SERVICE_BINDING_ROOT": str(root.parent),
+           "CATALOG_SYNC_CATALOG": str(BENCH / "gms-state" / "catalog.db")}
+    ours = _serve(env, port)
+    base = f"http://127.0.0.1:{port}"
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        _wait(f"{base}/healthz", ours)
+        per_query = []
+        for offset in range(0, min(250, args.training), 50):  # distinct pages: none cached
+            httpx.post(f"{url}/standin/reset", timeout=30)
+            page = httpx.get(f"{base}/v1/assets?tag=training&offset={offset}", headers=auth,
+                             timeout=60).json()
+            assert page["total"] == args.training and len(page["items"]) == 50, page
+            per_query.append(stats(url)["requests"])
+        resolved = httpx.get(f"{base}/v1/resolve?tag=training&type=greenplum", headers=auth,
+                             timeout=60).json()
+        assert resolved["binding"] == "gp-train", resolved
+        targets = {"api /v1/assets?tag=training": f"{base}/v1/assets?tag=training",
+                   "api /healthz": f"{base}/healthz"}
+        for target in targets.values():  # warm the caches
+            httpx.get(target, headers=auth, timeout=60)
+        results = [wrk(name, target, c, args.duration, token)
+                   for c in (args.connections, 1) for name, target in targets.items()]
+        violations = stats(url)["violations"]
+    finally:
+        ours.terminate()
+        ours.wait(timeout=30)
+    print(f"GMS requests per uncached /v1/assets?tag=training: {per_query}")
+    print(f"{'target':32} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    for r in results:
+        print(f"{r.target:32} {r.connections:>5} {r.requests_per_s:>9.1f} {r.p50_ms:>8.2f} "
+              f"{r.p99_ms:>8.2f} {r.errors:>6}")
+    at = {(r.target, r.connections): r for r in results}
+    checks = {
+        "at most 3 GMS requests per query": max(per_query) <= 3,
+        "single-client p99 <= 20 ms (cache warm)":
+            at["api /v1/assets?tag=training", 1].p99_ms <= 20,
+        f"zero errors at {args.connections} connections": all(
+            r.errors == 0 for r in results if r.connections == args.connections),
+        "no contract violation": violations == [],
+    }
+    for name, ok in checks.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {name}")
+    (BENCH / "results-gms.json").write_text(json.dumps(
+        {"args": vars(args), "per_query": per_query, "results": [asdict(r) for r in results],
+         "checks": checks, "violations": violations[:5]}, indent=2))
 
 
 if __name__ == "__main__":
