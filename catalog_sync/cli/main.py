@@ -12,7 +12,9 @@ from catalog_sync.cli import quick_exit, sample, tags, token
 from catalog_sync.cli.assets import assets
 from catalog_sync.cli.discover import project_binding, resolve
 from catalog_sync.cli.doctor import doctor
+from catalog_sync.cli.group import CliGroup
 from catalog_sync.cli.ingest import ingest
+from catalog_sync.cli.output import set_global_flags
 from catalog_sync.cli.pgadmin import pgadmin
 from catalog_sync.cli.serve import serve
 
@@ -35,14 +37,23 @@ app = _Cli(
     help="Keep DataHub true to the lake and the service-bound databases; resolve tags to connections.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=CliGroup,
+    # Plain help: typer's rich help shows `<bool>` beside every flag, and boxes that wrap at
+    # 80 columns; click's layout shows a flag as a flag.
+    rich_markup_mode=None,
 )
 
 
 @app.callback()
 def main(
-    debug: bool = typer.Option(False, "--debug", help="Debug logging on stderr."),
+    debug: bool = typer.Option(
+        False, "--debug", help="Debug logging on stderr, tracebacks for errors (anywhere on the "
+        "line)."),
+    json_output: bool = typer.Option(
+        False, "--json", help="Machine-readable output, errors included (anywhere on the line)."),
 ) -> None:
-    """Configure logging once for every sub-command."""
+    """Configure logging and the global flags once for every sub-command."""
+    set_global_flags(json_output=json_output, debug=debug)
     level = logging.DEBUG if debug else getattr(logging, os.environ.get("CATALOG_SYNC_LOG_LEVEL", "WARNING"))
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     if not debug:
