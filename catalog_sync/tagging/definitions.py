@@ -233,7 +233,11 @@ def load_tag_set(folder: Path, problems: list[TagRulesError] | None = None) -> T
     so one run reports them all; without it the first one raises.
     """
     if not folder.is_dir():
-        raise TagRulesError(str(folder), "tags folder not found")
+        raise TagRulesError(
+            str(folder.absolute()),
+            "tags folder not found (CATALOG_SYNC_TAGS_DIR or a recipe's tags_dir names it; "
+            "unset, ./tags or else the packaged defaults are used)",
+        )
     groups: list[TagGroup] = []
     definitions: list[TagDefinition] = []
     rules: list[TagRule] = []
