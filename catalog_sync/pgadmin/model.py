@@ -10,6 +10,7 @@ from typing import Any
 
 from catalog_sync.discovery import Connection
 from catalog_sync.errors import BadInputError, CatalogSyncError
+from catalog_sync.templates import TemplateError, fill, placeholders
 
 DEFAULT_PORT = 5432
 DEFAULT_SSLMODE = "prefer"
@@ -22,6 +23,8 @@ DEFAULT_GROUPS: Mapping[str, str] = {
     "training": "Server Group Training {suffix}",
     "inference": "Server Group Inference {suffix}",
 }
+# pgAdmin's server group and server names are VARCHAR(128) in its configuration database.
+PGADMIN_NAME_MAX = 128
 _SUFFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 
 Warn = Callable[[str, str], None]
@@ -62,11 +65,9 @@ def parse_group(option: str) -> tuple[str, str]:
         raise BadInputError(f"--group {option!r}: expected ROLE=GROUP NAME, e.g. "
                             "training='Server Group Training {suffix}'")
     try:
-        template.format(suffix="x")
-    except (KeyError, IndexError, ValueError) as err:
-        raise BadInputError(
-            f"--group {option!r}: the only placeholder allowed is {{suffix}}"
-        ) from err
+        placeholders(template, allowed=("suffix",))
+    except TemplateError as err:
+        raise BadInputError(f"--group {option[:200]!r}: {err}") from err
     return role, template
 
 
@@ -77,7 +78,14 @@ def group_names(
     templates = dict(defaults)
     templates.update(parse_group(option) for option in overrides)
     check_suffix(suffix)
-    return {role: template.format(suffix=suffix) for role, template in templates.items()}
+    names: dict[str, str] = {}
+    for role, template in templates.items():
+        name = fill(template, {"suffix": suffix}) or template
+        if len(name) > PGADMIN_NAME_MAX:
+            raise BadInputError(f"group {name[:60]!r}...: {len(name)} characters, pgAdmin keeps "
+                                f"at most {PGADMIN_NAME_MAX} (role {role!r})")
+        names[role] = name
+    return names
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,3 +49,17 @@ def test_bad_input_missing_token_and_nothing_to_list(api: Api) -> None:
     none = api.get("/v1/pgadmin/servers.json", params={"suffix": "ns1"})
     assert none.status_code == 404
     assert none.json()["detail"].startswith("no PostgreSQL/Greenplum databases with a role tag")
+
+
+def test_a_group_template_is_data_not_code(api: Api) -> None:
+    """A format spec would allocate 50 MB; attribute access would print Python's internals."""
+    for template in ("{suffix:>50000000}", "{suffix.__class__.__mro__}"):
+        response = api.get("/v1/pgadmin/servers.json",
+                           params={"suffix": "x", "group": f"inference={template}"})
+        assert response.status_code == 422, response.text[:200]
+        assert template in response.json()["detail"]
+        assert len(response.content) < 1000 and "object" not in response.text
+    cli = CliRunner().invoke(app, ["pgadmin", "--suffix", "x", "--group",
+                                   "inference={suffix:>50000000}"])
+    assert cli.exit_code == 2
+    assert "{suffix:>50000000}" in cli.stderr and len(cli.stderr.splitlines()) == 1
