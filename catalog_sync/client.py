@@ -22,6 +22,7 @@ from catalog_sync.discovery import (
     AmbiguousMatchError,
     Connection,
     NoMatchError,
+    PasswordStatus,
     ResolvedBinding,
 )
 from catalog_sync.discovery.project import project_binding
@@ -141,15 +142,21 @@ class CatalogClient:
 
     def connection(self, **query: Any) -> Connection:
         """`resolve` as a Connection (password a SecretStr, present only with the scope)."""
+        return self.connection_and_status(**query)[0]
+
+    def connection_and_status(self, **query: Any) -> tuple[Connection, PasswordStatus]:
+        """`connection`, and whether the API included the password (if not, why)."""
         body = self.resolve(**query, format="json")
         assert isinstance(body, dict)
         password = body.get("password")
-        return Connection(
+        conn = Connection(
             binding=body["binding"], type=body["type"], provider=body.get("provider"),
             host=body.get("host"), port=body.get("port"), database=body.get("database"),
             username=body.get("user"), password=SecretStr(password) if password else None,
             sslmode=body.get("sslmode"),
         )
+        included = bool(body.get("password_included", password is not None))
+        return conn, PasswordStatus(included, body.get("password_omitted_reason"))
 
     def project_binding(self, folder: Path, **query: Any) -> list[str]:
         """Write the resolved connection as a servicebinding.io folder (files mode 0600)."""

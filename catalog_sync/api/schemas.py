@@ -95,6 +95,10 @@ class ConnectionOut(BindingCoordinates):
     user: str | None = None
     sslmode: str | None = None
     password: str | None = None
+    password_included: bool = Field(description="false: `password` is absent, see the reason")
+    password_omitted_reason: str | None = Field(
+        default=None, description="`scope bindings:secrets required`, `binding has no "
+        "password`, or no binding root on the server; null when the password is included")
 
 
 class CandidateOut(BindingCoordinates):
