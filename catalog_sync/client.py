@@ -38,6 +38,15 @@ class ApiError(CatalogSyncError):
         self.status = status
 
 
+class ApiUnavailableError(CatalogSyncError):
+    """The API could not be reached (refused, timed out, DNS): names the URL, exit 1."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"discovery API {url} unreachable: {reason}")
+        self.url = url
+        self.reason = reason
+
+
 def _candidates(body: dict[str, Any]) -> list[ResolvedBinding]:
     return [
         ResolvedBinding(name=c["binding"], type=c["type"], provider=c.get("provider"),
@@ -80,7 +89,12 @@ class CatalogClient:
         self.close()
 
     def _get(self, path: str, params: list[tuple[str, Any]]) -> httpx.Response:
-        response = self._http.get(path, params=[(k, v) for k, v in params if v is not None])
+        try:
+            response = self._http.get(path, params=[(k, v) for k, v in params if v is not None])
+        except httpx.TransportError as err:
+            # The token is a header, never part of the URL or of httpx's message.
+            reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise ApiUnavailableError(str(self._http.base_url).rstrip("/"), reason) from err
         if response.status_code < 400:
             return response
         try:

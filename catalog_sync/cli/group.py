@@ -10,8 +10,6 @@ the error; `--debug` shows the traceback instead.
 
 from __future__ import annotations
 
-import errno
-import sqlite3
 from typing import Any
 
 import typer
@@ -24,7 +22,7 @@ from catalog_sync.cli.output import (
     print_error,
     print_json,
 )
-from catalog_sync.errors import CatalogSyncError
+from catalog_sync.errors import CatalogSyncError, no_space_left
 
 GLOBAL_FLAGS = ("--debug", "--json")
 UNEXPECTED_EXIT = 1
@@ -52,18 +50,6 @@ def _leaf(group: TyperGroup, ctx: typer.Context, args: list[str]) -> Any:
 
 def _takes_json(command: Any) -> bool:
     return any("--json" in getattr(p, "opts", ()) for p in getattr(command, "params", ()))
-
-
-def no_space_left(err: BaseException) -> bool:
-    """A write failed because the disk is full (the OS's ENOSPC, or SQLite's SQLITE_FULL)."""
-    seen: BaseException | None = err
-    while seen is not None:
-        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
-            return True
-        if isinstance(seen, sqlite3.Error) and seen.sqlite_errorcode == sqlite3.SQLITE_FULL:
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def describe(err: BaseException) -> str:

@@ -59,7 +59,9 @@ def main(
     if not debug:
         logging.getLogger("datahub").setLevel(logging.ERROR)
         # Per-record tracebacks and report echoes drown the run report, which lists them all.
-        for name in ("datahub.ingestion.run.sink_callback", "datahub.ingestion.api.source"):
+        # The pipeline's own "uncaught exception" traceback too: the run ends in one line.
+        for name in ("datahub.ingestion.run.sink_callback", "datahub.ingestion.api.source",
+                     "datahub.ingestion.run.pipeline"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from catalog_sync.errors import DiskFullError, out_of_space
 from catalog_sync.lite_file import checkpoint_catalog
 from catalog_sync.report import RecipeResult, RunReport
 from catalog_sync.settings import Settings
@@ -78,6 +79,8 @@ def _run_locked(
     result, pipeline = run_pipeline(path, recipe, before_run)
     if catalog is None:
         return result
+    if result.failures and out_of_space(catalog.parent):
+        raise DiskFullError(str(catalog))
     checkpoint_catalog(catalog)
     source = pipeline.source if pipeline is not None else None
     if (
