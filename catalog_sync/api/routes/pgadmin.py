@@ -10,8 +10,9 @@ from fastapi import HTTPException, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog_sync.api.deps import ServicesDep, v1_router
+from catalog_sync.api.params import GroupOption, SslMode, Suffix
 from catalog_sync.api.schemas import ErrorOut
-from catalog_sync.pgadmin import DEFAULT_SSLMODE, ExportOptions, NoServersError, export_from_catalog
+from catalog_sync.pgadmin import ExportOptions, NoServersError, export_from_catalog
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +53,12 @@ def _warn(context: str, message: str) -> None:
 )
 def servers_json(
     services: ServicesDep,
-    suffix: Annotated[str, Query(max_length=63, description="Ends every group name.")],
+    suffix: Annotated[Suffix, Query(description="Ends every group name.")],
     group: Annotated[
-        list[str], Query(max_length=200, description="ROLE=GROUP NAME ({suffix} allowed).")
+        list[GroupOption], Query(max_length=200, description="ROLE=GROUP NAME: plain text up "
+                                 "to 64 characters, or up to 32 on each side of {suffix}.")
     ] = [],  # noqa: B006 - FastAPI copies query defaults
-    sslmode: Annotated[str, Query(max_length=20, description="For bindings without one.")] = (
-        DEFAULT_SSLMODE
-    ),
+    sslmode: Annotated[SslMode, Query(description="For bindings without one.")] = "prefer",
     passfile_dir: Annotated[
         str | None, Query(max_length=1024, description="Folder of the pgpass files, as pgAdmin "
                           "sees it; sets PassFile for bindings with a password.")

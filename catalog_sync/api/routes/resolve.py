@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import HTTPException, Query, Response, status
+from fastapi import Query, Response
 from fastapi.responses import PlainTextResponse
 
 from catalog_sync.api.deps import Caller, ServicesDep, v1_router
+from catalog_sync.api.params import BindingName, TagName
 from catalog_sync.api.schemas import ConnectionOut, ErrorOut, ResolveErrorOut
 from catalog_sync.auth import Scope
 from catalog_sync.discovery import connection_for, password_status, resolve_one
@@ -40,15 +41,14 @@ _HEADERS = {
 def resolve(
     services: ServicesDep,
     caller: Caller,
-    tag: Annotated[list[str], Query(max_length=50, description="Carries all of these.")] = [],  # noqa: B006
+    tag: Annotated[list[TagName], Query(max_length=50, description="Carries all of these "
+                                        "(none: every database binding is a candidate).")] = [],  # noqa: B006
     type: Annotated[str | None, Query(max_length=100)] = None,
     provider: Annotated[str | None, Query(max_length=100)] = None,
-    binding: Annotated[str | None, Query(max_length=253)] = None,
+    binding: Annotated[BindingName | None, Query()] = None,
     format: Format = Format.JSON,
 ) -> Response:
     """The one database binding reached by assets with these tags, as a connection."""
-    if any(not t.strip() for t in tag):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "tag: empty tag name")
     found = resolve_one(services.reader, tag, type=type, provider=provider, name=binding)
     root = services.settings.binding_root
     conn = connection_for(found, root)
