@@ -48,31 +48,6 @@ class AssetPageOut(BaseModel):
     items: list[AssetSummary]
 
 
-class SchemaFieldOut(BaseModel):
-    path: str
-    native_type: str | None = None
-    nullable: bool | None = None
-    description: str | None = None
-
-
-class AssetDetail(AssetSummary):
-    description: str | None = None
-    container: str | None = None
-    properties: dict[str, str]
-    fields: list[SchemaFieldOut]
-
-    @classmethod
-    def of(cls, entry: CatalogEntry) -> AssetDetail:
-        return cls(
-            **AssetSummary.of(entry).model_dump(), description=entry.description,
-            container=entry.container, properties=entry.properties,
-            fields=[SchemaFieldOut(path=f.get("fieldPath", ""),
-                                   native_type=f.get("nativeDataType"),
-                                   nullable=f.get("nullable"), description=f.get("description"))
-                    for f in entry.fields],
-        )
-
-
 class TagCountOut(BaseModel):
     name: str
     count: int

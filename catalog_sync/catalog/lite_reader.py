@@ -22,7 +22,10 @@ from catalog_sync.lite_file import open_readonly
 _ASPECTS = (
     "datasetProperties", "containerProperties", "globalTags", "subTypes", "status",
     "schemaMetadata", "container", "dataPlatformInstance",
+    *("datasetProfile", "upstreamLineage", "viewProperties"),
 )
+# Kept whole on the entry for `assets show` / `/v1/assets/{urn}` (catalog_sync.details).
+DETAIL_ASPECTS = ("schemaMetadata", "datasetProfile", "upstreamLineage", "viewProperties")
 
 
 @dataclass(slots=True)
@@ -41,6 +44,8 @@ class CatalogEntry:
     removed: bool = False
     container: str | None = None
     fields: list[dict[str, Any]] = field(default_factory=list)
+    # DataHub's JSON of the DETAIL_ASPECTS the store holds for it (may be empty, e.g. GMS).
+    aspects: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """The `--json` shape of `catalog-sync assets`."""
@@ -95,6 +100,7 @@ def _entry(urn: str, aspects: dict[str, Any]) -> CatalogEntry:
         removed=bool((aspects.get("status") or {}).get("removed", False)),
         container=(aspects.get("container") or {}).get("container"),
         fields=list((aspects.get("schemaMetadata") or {}).get("fields", [])),
+        aspects={name: aspects[name] for name in DETAIL_ASPECTS if name in aspects},
     )
 
 

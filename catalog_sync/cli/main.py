@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from catalog_sync.cli import quick_exit, sample, tags, token
+from catalog_sync.cli.asset_show import show as show_asset
 from catalog_sync.cli.assets import assets
 from catalog_sync.cli.discover import project_binding, resolve
 from catalog_sync.cli.doctor import doctor
@@ -17,6 +18,7 @@ from catalog_sync.cli.ingest import ingest
 from catalog_sync.cli.output import set_global_flags
 from catalog_sync.cli.pgadmin import pgadmin
 from catalog_sync.cli.serve import serve
+from catalog_sync.cli.tags_list import list_tags
 
 
 class _Cli(typer.Typer):
@@ -66,7 +68,11 @@ def main(
 
 
 app.command()(ingest)
-app.command()(assets)
+# `assets` lists (the group's own callback); `assets show URN` shows one.
+assets_app = typer.Typer(invoke_without_command=True)
+assets_app.callback()(assets)
+assets_app.command("show")(show_asset)
+app.add_typer(assets_app, name="assets")
 app.command()(doctor)
 app.command()(pgadmin)
 app.add_typer(sample.app, name="sample")
@@ -74,4 +80,5 @@ app.command()(resolve)
 app.command("project-binding")(project_binding)
 app.command()(serve)
 app.add_typer(token.app, name="token")
+tags.app.command("list")(list_tags)
 app.add_typer(tags.app, name="tags")

@@ -66,8 +66,3 @@ def rich_escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
-
-
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    """`1 asset`, `2 assets`, `0 assets`."""
-    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"

@@ -19,6 +19,7 @@ from catalog_sync.report import RecipeResult, RunReport
 from catalog_sync.settings import Settings
 from catalog_sync.sync import fingerprint
 from catalog_sync.sync.lock import lock_path, run_lock
+from catalog_sync.tagging.known import UNDEFINED_TAG_WARNING
 
 
 def _catalog_of(recipe: dict[str, Any]) -> Path | None:
@@ -87,7 +88,8 @@ def _run_locked(
         observed is not None
         and isinstance(source, AssetSource)
         and not result.failures
-        and all(w.title in source.REPLAYABLE_WARNINGS for w in result.warnings)
+        and all(w.title in source.REPLAYABLE_WARNINGS or w.title == UNDEFINED_TAG_WARNING
+                for w in result.warnings)  # the tags folder and recipe alone explain that one
     ):
         observed.record(catalog, name, source.catalogued, result)
     return result

@@ -16,14 +16,15 @@ CASES = {
     "misspelt key": ("source:\n  type: catalog-sync-lake\n  config:\n    path: [lake]\n",
                      "source.config.path: unknown key; did you mean 'paths'?"),
     "misspelt nested key": (
-        "source:\n  type: catalog-sync-lake\n  config:\n    paths: [lake]\n"
-        "    s3: {endpont_url: x}\n", "source.config.s3.endpont_url: unknown key; did you mean "
-        "'endpoint_url'?"),
+        ("source:\n  type: catalog-sync-lake\n  config:\n    paths: [lake]\n"
+         "    s3: {endpont_url: x}\n"),
+        "source.config.s3.endpont_url: unknown key; did you mean 'endpoint_url'?"),
     "unknown source type": ("source: {type: catalog-sync-lakes}\n",
-                            "did you mean 'catalog-sync-lake'? catalog-sync's sources: "
-                            "catalog-sync-database, catalog-sync-lake"),
+                            ("did you mean 'catalog-sync-lake'? catalog-sync's sources: "
+                             "catalog-sync-database, catalog-sync-lake")),
     "unset variable, block style": (
-        "source:\n  type: catalog-sync-lake\n  config:\n    paths:\n      - ${CS_TEST_UNSET}\n",
+        ("source:\n  type: catalog-sync-lake\n  config:\n    paths:\n"
+         "      - ${CS_TEST_UNSET}\n"),
         "line 5: environment variable CS_TEST_UNSET is not set"),
     "unset variable, flow style": (
         "source: {type: catalog-sync-lake, config: {paths: [${CS_TEST_UNSET}]}}\n",

@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from catalog_sync.api.cache import search_key
 from catalog_sync.api.deps import ServicesDep, read, v1_router
 from catalog_sync.api.params import MAX_TEXT, TagName
-from catalog_sync.api.schemas import AssetDetail, AssetPageOut, AssetSummary, ErrorOut
+from catalog_sync.api.schemas import AssetPageOut, AssetSummary, ErrorOut
 from catalog_sync.catalog import AssetQuery, EntityKind
 from catalog_sync.catalog.query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from catalog_sync.details import AssetDetails
 
 router = v1_router("/assets", "assets")
 
@@ -61,10 +62,11 @@ async def search_assets(
     return Response(body, media_type="application/json")
 
 
-@router.get("/{urn:path}", response_model=AssetDetail, responses={404: {"model": ErrorOut}})
-async def get_asset(urn: str, services: ServicesDep) -> AssetDetail:
-    """One dataset or container: tags, properties, schema fields, binding reference."""
+@router.get("/{urn:path}", response_model=AssetDetails, responses={404: {"model": ErrorOut}})
+async def get_asset(urn: str, services: ServicesDep) -> AssetDetails:
+    """One dataset or container: schema (keys, defaults), profile, lineage, view SQL, tags with
+    who added each, binding coordinates: what `catalog-sync assets show` prints."""
     entry = await read(services, services.reader.get, urn)
     if entry is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no asset {urn!r:.300}")
-    return AssetDetail.of(entry)
+    return AssetDetails.of(entry)
