@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
+from catalog_sync.pgadmin.model import EMAIL_PATTERN
+
 MAX_TEXT = 200
 
 # A tag to search or resolve by: 1-200 characters, not all blank (unknown ones match nothing).
@@ -26,6 +28,7 @@ BindingName = Annotated[str, StringConstraints(
 # catalog_sync.pgadmin.model: SSL_MODES and the suffix rule.
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 Suffix = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+ServerModeEmail = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
 
 # ROLE=NAME where NAME is plain text or holds `{suffix}` once, sized so that the group name
 # stays within pgAdmin's 128 characters whatever the suffix: up to 64 characters, or up to 32

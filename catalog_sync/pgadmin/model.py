@@ -26,6 +26,14 @@ DEFAULT_GROUPS: Mapping[str, str] = {
 # pgAdmin's server group and server names are VARCHAR(128) in its configuration database.
 PGADMIN_NAME_MAX = 128
 _SUFFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+DEFAULT_CONNECT_TIMEOUT = 10
+# Which tags pgAdmin shows on a server: those of these groups in the tag definitions (the role
+# and the cloud), each with its definition's colour (else TAG_COLOUR).
+PGADMIN_TAG_GROUPS = ("role", "cloud")
+TAG_COLOUR = "#7F7F7F"
+# ASCII whitespace spelt out: the API publishes this pattern, and JSON Schema's \s differs.
+EMAIL_PATTERN = r"^[^@\t\n\x0b\x0c\r /]+@[^@\t\n\x0b\x0c\r /]+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 Warn = Callable[[str, str], None]
 
@@ -49,6 +57,19 @@ def check_suffix(suffix: str) -> str:
             "starting with a letter or digit"
         )
     return suffix
+
+
+def check_server_mode_email(email: str) -> str:
+    """pgAdmin server mode keeps each user's files under `<STORAGE_DIR>/<email, @ as _>/`."""
+    if not _EMAIL.match(email):
+        raise BadInputError(f"--server-mode {email!r}: expected the pgAdmin user's email, "
+                            "e.g. admin@example.com")
+    return email
+
+
+def storage_folder_name(email: str) -> str:
+    """The user's folder under pgAdmin's STORAGE_DIR in server mode."""
+    return email.replace("@", "_")
 
 
 def check_sslmode(value: str, where: str) -> str:
@@ -90,11 +111,13 @@ def group_names(
 
 @dataclass(frozen=True, slots=True)
 class ServerTarget:
-    """One database pgAdmin should list: its connection (from the binding) and its role tag."""
+    """One database pgAdmin should list: its connection (from the binding), its role tag, and
+    every tag the binding or its assets carry (pgAdmin shows the role and cloud ones)."""
 
     connection: Connection
     database: str
     role: str
+    tags: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -103,8 +126,18 @@ class ServerTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class PgAdminTag:
+    """pgAdmin 8.14+ server tag: a label with a colour."""
+
+    text: str
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
 class PgAdminServer:
-    """One entry of `servers.json`, in the keys pgAdmin's `load-servers` reads."""
+    """One entry of `servers.json`, in the keys pgAdmin 7+ `load-servers` reads: connection
+    settings in `ConnectionParameters` (pgAdmin ignores top-level `SSLMode`/`PassFile` whenever
+    that is present), `Tags` as `{color, text}`, `Shared` only when set."""
 
     name: str
     group: str
@@ -114,7 +147,21 @@ class PgAdminServer:
     username: str
     sslmode: str
     passfile: str | None = None
+    sslrootcert: str | None = None
+    connect_timeout: int | None = None
     comment: str | None = None
+    tags: tuple[PgAdminTag, ...] = ()
+    shared: bool = False
+
+    def connection_parameters(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"sslmode": self.sslmode}
+        if self.passfile:
+            params["passfile"] = self.passfile
+        if self.sslrootcert:
+            params["sslrootcert"] = self.sslrootcert
+        if self.connect_timeout is not None:
+            params["connect_timeout"] = self.connect_timeout
+        return params
 
     def to_json(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -124,10 +171,12 @@ class PgAdminServer:
             "Port": self.port,
             "MaintenanceDB": self.maintenance_db,
             "Username": self.username,
-            "SSLMode": self.sslmode,
         }
-        if self.passfile:
-            entry["PassFile"] = self.passfile
+        if self.shared:
+            entry["Shared"] = True
         if self.comment:
             entry["Comment"] = self.comment
+        if self.tags:
+            entry["Tags"] = [{"color": t.color, "text": t.text} for t in self.tags]
+        entry["ConnectionParameters"] = self.connection_parameters()
         return entry

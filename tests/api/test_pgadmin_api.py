@@ -21,7 +21,7 @@ def test_servers_json_same_bytes_as_the_cli(api: Api) -> None:
         ("Server Group Training ns1", "gp-train/warehouse", 5432, "loader"),
     ]
     assert PASSWORD not in response.text and "pg-pw" not in response.text
-    assert all("PassFile" not in s for s in servers)
+    assert all("passfile" not in s["ConnectionParameters"] for s in servers)
     out = api.catalog.parent / "cli.json"
     cli = CliRunner().invoke(app, ["pgadmin", "--suffix", "ns1", "--out", str(out)])
     assert cli.exit_code == 0, cli.output
@@ -35,8 +35,9 @@ def test_groups_sslmode_and_passfile_dir(api: Api) -> None:
     assert response.status_code == 200, response.text
     by_name = {s["Name"]: s for s in json.loads(response.content)["Servers"].values()}
     assert by_name["gp-train/warehouse"]["Group"] == "GP ns1"
-    assert by_name["pg-infer/serving"]["SSLMode"] == "require"
-    assert by_name["gp-train/warehouse"]["PassFile"] == "/var/lib/pgadmin/pgpass/gp-train.pgpass"
+    assert by_name["pg-infer/serving"]["ConnectionParameters"]["sslmode"] == "require"
+    assert by_name["gp-train/warehouse"]["ConnectionParameters"]["passfile"] == (
+        "/var/lib/pgadmin/pgpass/gp-train.pgpass")
 
 
 def test_bad_input_missing_token_and_nothing_to_list(api: Api) -> None:
