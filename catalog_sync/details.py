@@ -17,10 +17,6 @@ from pydantic import BaseModel, Field
 from catalog_sync.catalog.lite_reader import CatalogEntry
 from catalog_sync.emit.tags import added_by, tag_name
 
-# The non-secret coordinates a database asset records (catalog_sync.bindings.Binding).
-BINDING_KEYS = ("binding_name", "binding_type", "binding_provider", "host", "port", "database",
-                "sslmode")
-
 
 class FieldDetail(BaseModel):
     path: str

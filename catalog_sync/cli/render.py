@@ -74,36 +74,38 @@ PATH_WIDTH = 24
 
 
 def split_path(text: str, width: int = PATH_WIDTH) -> str:
-    """A long path or dotted name on several lines, broken after `/` or `.` only."""
+    """A long path or dotted name on several lines, broken after `/`, `.` or a space only."""
     lines: list[str] = []
-    for word in text.split(" "):
-        current = ""
-        for piece in re.split(r"(?<=[/.])", word):
-            if current and len(current) + len(piece) > width:
-                lines.append(current)
-                current = ""
-            current += piece
-        lines.append(current)
+    current = ""
+    for piece in re.split(r"(?<=[/. ])", text):
+        if current and len(current) + len(piece.rstrip()) > width:
+            lines.append(current.rstrip())
+            current = ""
+        current += piece
+    lines.append(current.rstrip())
     return "\n".join(lines)
 
 
-def fitted_table(headers: Sequence[str], rows: Iterable[Sequence[str]],
+def fitted_table(headers: Sequence[str], rows: Iterable[Sequence[str | Text]],
                  numeric: Iterable[str] = (), paths: Iterable[str] = ()) -> Table:
     """A table whose text columns never fold a word: each is at least its longest word wide;
-    numbers are right-aligned and never wrapped; `paths` columns break after `/` and `.`."""
+    numbers are right-aligned and never wrapped; `paths` columns break after `/` and `.`.
+    Cells are plain text (never markup), or a rich `Text` to style one."""
     path_columns = {headers.index(h) for h in paths}
-    rows = [[split_path(c) if i in path_columns else c for i, c in enumerate(r)] for r in rows]
+    cells = [[c if isinstance(c, Text) else Text(split_path(c) if i in path_columns else c)
+              for i, c in enumerate(r)] for r in rows]
+    plain = [[c.plain for c in r] for r in cells]
     numbers = set(numeric)
     table = Table(show_edge=False)
     for index, header in enumerate(headers):
-        words = [header, *(w for r in rows for w in r[index].split()),
-                 *(line for r in rows for line in _indented_words(r[index]))]
+        words = [header, *(w for r in plain for w in r[index].split()),
+                 *(line for r in plain for line in _indented_words(r[index]))]
         if header in numbers:
             table.add_column(header, justify="right", no_wrap=True)
         else:
             table.add_column(header, min_width=max(len(w) for w in words), overflow="fold")
-    for r in rows:
-        table.add_row(*(Text(cell) for cell in r))
+    for r in cells:
+        table.add_row(*r)
     return table
 
 

@@ -131,3 +131,11 @@ def test_tags_list_counts_definitions_families_and_undefined(catalog: Path) -> N
     people = runner.invoke(app, ["tags", "list"])
     assert "servicebinding:type:greenplum" in people.stdout.split()
     assert max(len(line) for line in _table_lines(people.stdout)) <= 80
+
+
+def test_doctor_reads_right_at_80_columns(catalog: Path) -> None:
+    doctor = runner.invoke(app, ["doctor"])
+    lines = _table_lines(doctor.stdout)
+    assert max(len(line) for line in lines) <= 80
+    assert any(line.rstrip().endswith("catalog.db") or " catalog.db " in line for line in lines)
+    assert "(SERVICE_BINDING_ROOT" in doctor.stdout and "not set)" in doctor.stdout
