@@ -3,8 +3,9 @@
 #   docker build -t catalog-sync .
 #   docker run --rm catalog-sync doctor
 #
-# recipes/ and tags/ are baked in at /app; mount over them (or point CATALOG_SYNC_TAGS_DIR and the
-# recipe paths elsewhere) to use your own. State lives in /var/lib/catalog-sync (a volume).
+# recipes/ are baked in at /app; the default tag definitions, rules and views are inside the
+# package. Mount your own at /app/tags (the working folder's ./tags replaces the packaged ones) or
+# point CATALOG_SYNC_TAGS_DIR elsewhere. State lives in /var/lib/catalog-sync (a volume).
 
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -20,7 +21,6 @@ ENV PATH=/opt/catalog-sync/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DATAHUB_TELEMETRY_ENABLED=false \
-    CATALOG_SYNC_TAGS_DIR=/app/tags \
     CATALOG_SYNC_CATALOG=/var/lib/catalog-sync/catalog.db \
     CATALOG_SYNC_TOKENS_FILE=/var/lib/catalog-sync/tokens.json
 RUN groupadd --system --gid 10001 catalog-sync \
@@ -31,7 +31,6 @@ RUN groupadd --system --gid 10001 catalog-sync \
 COPY --from=build /opt/catalog-sync /opt/catalog-sync
 WORKDIR /app
 COPY recipes ./recipes
-COPY tags ./tags
 USER 10001:10001
 VOLUME ["/var/lib/catalog-sync"]
 EXPOSE 8000

@@ -22,6 +22,7 @@ from catalog_sync.discovery import (
     AmbiguousMatchError,
     Connection,
     NoMatchError,
+    PasswordStatus,
     ResolvedBinding,
 )
 from catalog_sync.discovery.project import project_binding
@@ -35,6 +36,15 @@ class ApiError(CatalogSyncError):
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(f"discovery API answered {status}: {detail}")
         self.status = status
+
+
+class ApiUnavailableError(CatalogSyncError):
+    """The API could not be reached (refused, timed out, DNS): names the URL, exit 1."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"discovery API {url} unreachable: {reason}")
+        self.url = url
+        self.reason = reason
 
 
 def _candidates(body: dict[str, Any]) -> list[ResolvedBinding]:
@@ -79,7 +89,12 @@ class CatalogClient:
         self.close()
 
     def _get(self, path: str, params: list[tuple[str, Any]]) -> httpx.Response:
-        response = self._http.get(path, params=[(k, v) for k, v in params if v is not None])
+        try:
+            response = self._http.get(path, params=[(k, v) for k, v in params if v is not None])
+        except httpx.TransportError as err:
+            # The token is a header, never part of the URL or of httpx's message.
+            reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise ApiUnavailableError(str(self._http.base_url).rstrip("/"), reason) from err
         if response.status_code < 400:
             return response
         try:
@@ -141,15 +156,21 @@ class CatalogClient:
 
     def connection(self, **query: Any) -> Connection:
         """`resolve` as a Connection (password a SecretStr, present only with the scope)."""
+        return self.connection_and_status(**query)[0]
+
+    def connection_and_status(self, **query: Any) -> tuple[Connection, PasswordStatus]:
+        """`connection`, and whether the API included the password (if not, why)."""
         body = self.resolve(**query, format="json")
         assert isinstance(body, dict)
         password = body.get("password")
-        return Connection(
+        conn = Connection(
             binding=body["binding"], type=body["type"], provider=body.get("provider"),
             host=body.get("host"), port=body.get("port"), database=body.get("database"),
             username=body.get("user"), password=SecretStr(password) if password else None,
             sslmode=body.get("sslmode"),
         )
+        included = bool(body.get("password_included", password is not None))
+        return conn, PasswordStatus(included, body.get("password_omitted_reason"))
 
     def project_binding(self, folder: Path, **query: Any) -> list[str]:
         """Write the resolved connection as a servicebinding.io folder (files mode 0600)."""

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
 
 class CatalogSyncError(Exception):
     """Base of every error catalog-sync raises on purpose; `exit_code` is what the CLI returns."""
@@ -101,3 +107,42 @@ class SinkUnavailableError(CatalogSyncError):
         super().__init__(f"sink {sink} unavailable: {reason}")
         self.sink = sink
         self.reason = reason
+
+
+class DiskFullError(CatalogSyncError):
+    """A write failed for lack of space: the run stopped before committing anything it would
+    remove, so the catalog keeps what it held (exit 1)."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(
+            f"no space left on the device writing {target}: the run stopped; nothing was lost "
+            "(the catalog keeps what it held, no stale-removal state was committed); free "
+            "space and run again"
+        )
+        self.target = target
+
+
+def out_of_space(folder: Path, probe_bytes: int = 64 * 1024) -> bool:
+    """True when `folder`'s file system cannot take a small write now. Asked after a run that
+    failed: DataHub's pipeline turns the write error into a report line, not an exception."""
+    try:
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(b"\0" * probe_bytes)
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as err:
+        return err.errno in (errno.ENOSPC, errno.EDQUOT)
+    return False
+
+
+def no_space_left(err: BaseException) -> bool:
+    """A write failed because the disk is full (the OS's ENOSPC, or SQLite's SQLITE_FULL),
+    anywhere in the exception's chain."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        if isinstance(seen, sqlite3.Error) and seen.sqlite_errorcode == sqlite3.SQLITE_FULL:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

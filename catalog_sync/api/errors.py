@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from catalog_sync.auth import TokenFileError
@@ -33,6 +34,17 @@ async def _bad_input(_: Request, err: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(err)}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
+async def _invalid_request(_: Request, err: Exception) -> JSONResponse:
+    """FastAPI's validation errors in the API's one shape: one line naming the parameter and
+    the value (query values hold no secrets: the token travels in a header)."""
+    assert isinstance(err, RequestValidationError)
+    first = err.errors()[0] if err.errors() else {}
+    where = " ".join(str(p) for p in first.get("loc", ()))
+    shown = f" (got {first['input']!r:.100})" if "input" in first else ""
+    return JSONResponse({"detail": f"{where}: {first.get('msg', 'invalid')}{shown}"},
+                        status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
 async def _unexpected(request: Request, err: Exception) -> JSONResponse:
     logger.exception("unexpected error on %s %s", request.method, request.url.path)
     return JSONResponse({"detail": "internal error; see server log"}, 500)
@@ -44,4 +56,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BindingRootError, _unavailable)
     app.add_exception_handler(TokenFileError, _unavailable)
     app.add_exception_handler(BadInputError, _bad_input)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _unexpected)

@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from catalog_sync import __version__
 from catalog_sync.api.cache import CachedSearchMiddleware
 from catalog_sync.api.deps import Services
+from catalog_sync.api.docs import install_docs
 from catalog_sync.api.errors import install_error_handlers
+from catalog_sync.api.head import HeadAsGetMiddleware
 from catalog_sync.api.metrics import MetricsMiddleware
 from catalog_sync.api.routes import assets, health, resolve, tags
 from catalog_sync.auth import TokenStore
@@ -40,10 +42,13 @@ def create_app(
     app = FastAPI(
         title="catalog-sync discovery API", version=__version__,
         description="Find tagged assets in the catalog and resolve them into connections.",
+        docs_url=None, redoc_url=None,  # /docs comes from the package: catalog_sync.api.docs
     )
+    install_docs(app)
     app.state.services = services
     _include_routers(app)
     install_error_handlers(app)
     app.add_middleware(CachedSearchMiddleware, services=services)
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=services.metrics)  # outermost: sees all
     return app

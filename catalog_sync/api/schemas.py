@@ -48,31 +48,6 @@ class AssetPageOut(BaseModel):
     items: list[AssetSummary]
 
 
-class SchemaFieldOut(BaseModel):
-    path: str
-    native_type: str | None = None
-    nullable: bool | None = None
-    description: str | None = None
-
-
-class AssetDetail(AssetSummary):
-    description: str | None = None
-    container: str | None = None
-    properties: dict[str, str]
-    fields: list[SchemaFieldOut]
-
-    @classmethod
-    def of(cls, entry: CatalogEntry) -> AssetDetail:
-        return cls(
-            **AssetSummary.of(entry).model_dump(), description=entry.description,
-            container=entry.container, properties=entry.properties,
-            fields=[SchemaFieldOut(path=f.get("fieldPath", ""),
-                                   native_type=f.get("nativeDataType"),
-                                   nullable=f.get("nullable"), description=f.get("description"))
-                    for f in entry.fields],
-        )
-
-
 class TagCountOut(BaseModel):
     name: str
     count: int
@@ -95,6 +70,10 @@ class ConnectionOut(BindingCoordinates):
     user: str | None = None
     sslmode: str | None = None
     password: str | None = None
+    password_included: bool = Field(description="false: `password` is absent, see the reason")
+    password_omitted_reason: str | None = Field(
+        default=None, description="`scope bindings:secrets required`, `binding has no "
+        "password`, or no binding root on the server; null when the password is included")
 
 
 class CandidateOut(BindingCoordinates):

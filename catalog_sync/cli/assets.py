@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from catalog_sync.cli.output import fail, print_json, stdout
 from catalog_sync.errors import CatalogSyncError
@@ -16,6 +15,7 @@ from catalog_sync.settings import get_settings
 
 
 def assets(
+    ctx: typer.Context,
     tag: Annotated[
         list[str] | None, typer.Option("--tag", "-t", help="Only assets with this tag (repeat: all of).")
     ] = None,
@@ -28,18 +28,25 @@ def assets(
         typer.Option("--view", help="Only assets in this saved view (tags/views.yml)."),
     ] = None,
 ) -> None:
-    """Datasets in the catalog carrying all the given tags."""
+    """Datasets in the catalog carrying all the given tags (`assets show URN`: one asset)."""
+    if ctx.invoked_subcommand:  # `assets show ...`
+        return
+    from catalog_sync.cli.render import print_assets
     from catalog_sync.store import AssetQuery, EntityKind, open_store
     from catalog_sync.tagging import load_tag_set
+    from catalog_sync.tagging.known import check_known_tags
     from catalog_sync.tagging.views import view_query
 
     settings = get_settings()
     wanted = frozenset(tag or [])
     try:
         store = open_store(settings)
-        if view:
-            saved = load_tag_set(settings.tags_dir).view(view)
-            query = view_query(saved, (c.name for c in store.tag_counts()), wanted)
+        in_use = [c.name for c in store.tag_counts()]
+        tag_set = load_tag_set(settings.tags_dir) if view or wanted else None
+        if tag_set is not None:
+            check_known_tags(wanted, tag_set, in_use)
+        if tag_set is not None and view:
+            query = view_query(tag_set.view(view), in_use, wanted)
         else:
             kind = EntityKind.ALL if containers else EntityKind.DATASET
             query = AssetQuery(all_tags=wanted, kind=kind)
@@ -50,14 +57,4 @@ def assets(
     if json_output:
         print_json([e.summary() for e in entries])
         return
-    table = Table(show_edge=False)
-    for column in ("name", "platform", "type", "tags", "rows", "files"):
-        # Names are long paths or URNs: fold them rather than cut them off.
-        table.add_column(column, overflow="fold", min_width=4)
-    for e in entries:
-        table.add_row(
-            e.name, e.platform, ", ".join(e.subtypes), ", ".join(e.tags),
-            e.properties.get("row_count", ""), e.properties.get("file_count", ""),
-        )
-    stdout.print(table)
-    stdout.print(f"{len(entries)} assets", highlight=False)
+    print_assets(entries, stdout)

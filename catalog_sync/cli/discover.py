@@ -18,7 +18,7 @@ from catalog_sync.settings import get_settings
 # imported only by the command that needs them. Format stays above: typer reads the `--format`
 # parameter's type when it builds the CLI, though catalog_sync.discovery.formats is not light.
 if TYPE_CHECKING:
-    from catalog_sync.discovery import Connection
+    from catalog_sync.discovery import Connection, PasswordStatus
 
 Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Asset tag (repeat: all of).")]
 TypeOpt = Annotated[str | None, typer.Option("--type", help="Binding type, e.g. greenplum.")]
@@ -28,26 +28,50 @@ ApiUrl = Annotated[str | None, typer.Option(
     "--api", envvar="CATALOG_SYNC_API_URL", help="Ask a running discovery API instead.")]
 Token = Annotated[str | None, typer.Option(
     "--token", envvar="CATALOG_SYNC_API_TOKEN", help="API token (with --api).", show_default=False)]
+NoPassword = Annotated[bool, typer.Option(
+    "--no-password", help="Accept a connection without its password (and leave it out).")]
 
 
 def _connection(tags: list[str] | None, type_: str | None, provider: str | None,
-                name: str | None, api: str | None, token: str | None) -> Connection:
-    """The one connection asked for; on failure, the error (and candidates) then exit."""
+                name: str | None, api: str | None, token: str | None,
+                no_password: bool) -> Connection:
+    """The one connection asked for, with its password unless `no_password`; on failure
+    (none, several, no password without --no-password) the error, then exit."""
+    conn, given = _resolved(tags, type_, provider, name, api, token)
+    if no_password:
+        from dataclasses import replace
+
+        console.print(f"password left out ({given.reason or '--no-password'})", highlight=False)
+        return replace(conn, password=None)
+    if not given.included:
+        from catalog_sync.discovery import NoCredentialsError
+
+        fail(NoCredentialsError(conn.binding, given.reason or "unknown"))
+    return conn
+
+
+def _resolved(tags: list[str] | None, type_: str | None, provider: str | None,
+              name: str | None, api: str | None, token: str | None,
+              ) -> tuple[Connection, PasswordStatus]:
     from catalog_sync.client import CatalogClient
-    from catalog_sync.discovery import ResolutionError, connection_for, resolve_one
+    from catalog_sync.discovery import (
+        ResolutionError,
+        connection_for,
+        password_status,
+        resolve_one,
+    )
     from catalog_sync.store import open_store
 
-    if not tags and not name:
-        raise typer.BadParameter("give --tag (repeatable) or --binding")
     try:
         if api:
             with CatalogClient(url=api, token=token) as client:
-                return client.connection(tags=tags or [], type=type_, provider=provider,
-                                         binding=name)
+                return client.connection_and_status(tags=tags or [], type=type_,
+                                                    provider=provider, binding=name)
         settings = get_settings()
         found = resolve_one(open_store(settings), tags or [], type=type_, provider=provider,
                             name=name)
-        return connection_for(found, settings.binding_root)
+        conn = connection_for(found, settings.binding_root)
+        return conn, password_status(conn, secrets=True, binding_root=settings.binding_root)
     except CatalogSyncError as err:
         if isinstance(err, ResolutionError):
             for c in err.candidates:
@@ -60,16 +84,17 @@ def _connection(tags: list[str] | None, type_: str | None, provider: str | None,
 def resolve(
     tag: Tags = None, type_: TypeOpt = None, provider: Provider = None, binding: Name = None,
     format_: Annotated[Format, typer.Option("--format", "-f")] = Format.JSON,
-    api: ApiUrl = None, token: Token = None,
+    api: ApiUrl = None, token: Token = None, no_password: NoPassword = False,
 ) -> None:
-    """Print the connection of the one database binding reached by assets with these tags."""
+    """Print the connection of the one database binding reached by assets with these tags
+    (without any: every database binding in the catalog is a candidate)."""
     from catalog_sync.discovery.formats import render
 
-    conn = _connection(tag, type_, provider, binding, api, token)
+    conn = _connection(tag, type_, provider, binding, api, token, no_password)
     try:
-        # Locally the caller can read the binding root anyway; via the API the token decides
-        # (the password is absent from the answer without bindings:secrets).
-        rendered = render(conn, format_, secrets=True)
+        # Locally the caller can read the binding root anyway; via the API the token decides.
+        # A connection without its password was refused above unless --no-password.
+        rendered = render(conn, format_, secrets=not no_password)
     except CatalogSyncError as err:
         fail(err)
     if isinstance(rendered, dict):
@@ -81,12 +106,12 @@ def resolve(
 def project_binding(
     to: Annotated[Path, typer.Option("--to", help="The binding folder to write.")],
     tag: Tags = None, type_: TypeOpt = None, provider: Provider = None, binding: Name = None,
-    api: ApiUrl = None, token: Token = None,
+    api: ApiUrl = None, token: Token = None, no_password: NoPassword = False,
 ) -> None:
     """Write the resolved binding as a servicebinding.io folder (files mode 0600)."""
     from catalog_sync.discovery.project import project_binding as write_binding_folder
 
-    conn = _connection(tag, type_, provider, binding, api, token)
+    conn = _connection(tag, type_, provider, binding, api, token, no_password)
     try:
         written = write_binding_folder(conn, to)
     except CatalogSyncError as err:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from catalog_sync.cli.output import print_json, stdout
+from catalog_sync.cli.render import fitted_table
 from catalog_sync.settings import get_settings
 
 # Start-up time of every sub-command: catalog_sync.doctor (httpx, the catalog reader, DataHub's
@@ -30,13 +31,10 @@ def doctor(
     if json_output:
         print_json(diagnosis.as_dict())
     else:
-        table = Table(show_edge=False)
-        for column in ("check", "status", "in use", "detail"):
-            table.add_column(column)
-        for c in diagnosis.checks:
-            style = styles[c.status]
-            table.add_row(c.name, f"[{style}]{c.status}[/]", c.target, c.detail)
-        stdout.print(table)
+        stdout.print(fitted_table(
+            ("check", "status", "in use", "detail"),
+            [(c.name, Text(c.status.value, style=styles[c.status]), c.target, c.detail)
+             for c in diagnosis.checks], paths=("in use",)))
         stdout.print("all required checks passed" if diagnosis.ok else
                      "some required checks failed", highlight=False)
     raise typer.Exit(diagnosis.exit_code)

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from catalog_sync.cli.output import console, fail, print_json
 from catalog_sync.cli.progress_bar import progress_bar
+from catalog_sync.cli.render import fitted_table, human_bytes, human_count, plural
 from catalog_sync.errors import CatalogSyncError
 from catalog_sync.ingest.run import run_recipes
 from catalog_sync.report import RunReport
@@ -21,15 +21,15 @@ GC_THRESHOLDS = (10_000, 10, 10)  # CPython's defaults: (700, 10, 10)
 
 def _print_report(report: RunReport) -> None:
     data = report.as_dict()
-    table = Table(title="catalog-sync ingest", show_edge=False)
-    table.add_column("recipe (source)", overflow="fold")
-    for column in ("datasets", "files", "rows", "bytes", "warn", "fail", "secs"):
-        table.add_column(column, justify="right", no_wrap=True)
-    for r in data["recipes"]:
-        table.add_row(f"{r['recipe']} ({r['source']})", str(r["datasets"]), str(r["files"]),
-                      str(r["rows"]), str(r["bytes"]), str(r["warnings"]), str(r["failures"]),
-                      f"{r['seconds']:.2f}")
-    console.print(table)
+    console.print(fitted_table(
+        # Per-recipe seconds are in --json; the summary line has the run's.
+        ("recipe (source)", "datasets", "files", "rows", "size", "warn", "fail"),
+        [(f"{r['recipe']} ({r['source']})", human_count(r["datasets"]), human_count(r["files"]),
+          human_count(r["rows"]), human_bytes(r["bytes"]), str(r["warnings"]),
+          str(r["failures"])) for r in data["recipes"]],
+        numeric=("datasets", "files", "rows", "size", "warn", "fail"),
+        paths=("recipe (source)",),
+    ))
     for r in report.recipes:
         if r.inputs_unchanged:
             console.print(f"[dim]{r.recipe}: inputs and catalog unchanged since its last clean "
@@ -41,11 +41,11 @@ def _print_report(report: RunReport) -> None:
         console.print(f"[red]failure[/] {f.title}: {f.message} [dim]{f.context}[/]",
                       highlight=False, soft_wrap=True)
     console.print(
-        f"{data['datasets']} datasets, {data['files']} files, {data['rows']} rows, "
-        f"{data['bytes']} bytes, {len(report.warnings)} warnings, "
-        f"{len(report.failures)} failures, {data['unchanged']} unchanged (not rewritten), "
-        f"{data['soft_deleted']} soft-deleted "
-        f"in {data['seconds']:.2f}s",
+        f"{plural(data['datasets'], 'dataset')}, {plural(data['files'], 'file')}, "
+        f"{plural(data['rows'], 'row')}, {human_bytes(data['bytes'])}, "
+        f"{plural(len(report.warnings), 'warning')}, {plural(len(report.failures), 'failure')}, "
+        f"{human_count(data['unchanged'])} unchanged (not rewritten), "
+        f"{human_count(data['soft_deleted'])} soft-deleted in {data['seconds']:.2f}s",
         highlight=False,
     )
 

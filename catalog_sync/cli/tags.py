@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from catalog_sync.cli.output import console, fail, print_json, stdout
+from catalog_sync.cli.render import plural
 from catalog_sync.errors import CatalogSyncError
 from catalog_sync.settings import get_settings
 
@@ -58,11 +59,13 @@ def _print_plan(plan: TagPlan) -> None:
     if not changing:
         stdout.print("No changes: the catalog's tags match the rules.", highlight=False)
     else:
-        stdout.print(f"{len(changing)} assets would change: {added} tags added, "
-                     f"{removed} removed.", highlight=False)
+        stdout.print(f"{plural(len(changing), 'asset')} would change: "
+                     f"{plural(added, 'tag')} added, {removed} removed.", highlight=False)
     if plan.without_facts:
-        stdout.print(f"[dim]{plan.without_facts} entities have no recorded facts "
-                     "(folders, or entities from other tools) and are left alone.[/]",
+        one = plan.without_facts == 1
+        stdout.print(f"[dim]{plural(plan.without_facts, 'entity', 'entities')} "
+                     f"{'has' if one else 'have'} no recorded facts (folders, or entities from "
+                     f"other tools) and {'is' if one else 'are'} left alone.[/]",
                      highlight=False, soft_wrap=True)
 
 
@@ -89,7 +92,7 @@ def lint(
     for problem in problems:
         stdout.print(str(problem), highlight=False, soft_wrap=True)
     if problems:
-        console.print(f"{len(problems)} problems", highlight=False)
+        console.print(plural(len(problems), "problem"), highlight=False)
         raise typer.Exit(1)
     console.print("tags/ is clean", highlight=False)
 

@@ -12,6 +12,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from catalog_sync.discovery.credentials import (
+        NoCredentialsError,
+        PasswordStatus,
+        password_status,
+    )
     from catalog_sync.discovery.errors import (
         AmbiguousMatchError,
         BindingMissingError,
@@ -32,6 +37,8 @@ _WHERE = {
     "AmbiguousMatchError": "errors", "BindingMissingError": "errors", "NoMatchError": "errors",
     "ResolutionError": "errors", "Connection": "resolve", "ResolvedBinding": "resolve",
     "connection_for": "resolve", "database_bindings": "resolve", "resolve_one": "resolve",
+    "NoCredentialsError": "credentials", "PasswordStatus": "credentials",
+    "password_status": "credentials",
 }
 
 
@@ -45,10 +52,13 @@ __all__ = [
     "AmbiguousMatchError",
     "BindingMissingError",
     "Connection",
+    "NoCredentialsError",
     "NoMatchError",
+    "PasswordStatus",
     "ResolutionError",
     "ResolvedBinding",
     "connection_for",
     "database_bindings",
+    "password_status",
     "resolve_one",
 ]

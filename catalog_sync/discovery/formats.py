@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 from catalog_sync.errors import BadInputError
 
 if TYPE_CHECKING:
+    from catalog_sync.discovery.credentials import PasswordStatus
     from catalog_sync.discovery.resolve import Connection
 
 # Binding type -> (SQLAlchemy driver, JDBC subprotocol). Greenplum speaks the PostgreSQL wire.
@@ -121,8 +122,18 @@ _TEXT: dict[Format, Callable[[Connection, bool], str]] = {
 }
 
 
-def render(conn: Connection, fmt: Format, secrets: bool) -> dict[str, Any] | str:
-    """The JSON object for `json`, a string for every other format."""
+def render(
+    conn: Connection, fmt: Format, secrets: bool, status: PasswordStatus | None = None
+) -> dict[str, Any] | str:
+    """The JSON object for `json`, a string for every other format. With a `status`, JSON says
+    `password_included` (and why not), and `env` ends with a comment line when it is not."""
     if fmt is Format.JSON:
-        return as_json(conn, secrets)
-    return _TEXT[fmt](conn, secrets)
+        data = as_json(conn, secrets)
+        if status is not None:
+            data["password_included"] = status.included
+            data["password_omitted_reason"] = status.reason
+        return data
+    text = _TEXT[fmt](conn, secrets)
+    if fmt is Format.ENV and status is not None and not status.included:
+        text += f"# PGPASSWORD not included: {status.reason}\n"
+    return text

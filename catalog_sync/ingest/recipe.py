@@ -7,6 +7,7 @@ takes server and token from the recipe or from DATAHUB_GMS_URL / DATAHUB_GMS_TOK
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,12 @@ from datahub.ingestion.source.source_registry import source_registry
 from pydantic import ValidationError
 
 from catalog_sync.errors import CatalogSyncError, RecipeError
+from catalog_sync.ingest.recipe_checks import (
+    check_recipe_file,
+    explain,
+    unknown_source_type,
+    yaml_hint,
+)
 from catalog_sync.report import MAX_PROBLEMS
 from catalog_sync.settings import Settings
 from catalog_sync.sources.base import AssetSourceConfig
@@ -30,17 +37,6 @@ RECIPE_KEYS = frozenset(
 )
 
 
-# Values under keys like these are never echoed back in an error message.
-_SECRET_WORDS = ("secret", "password", "token", "key", "credential")
-
-
-def _first_error(err: ValidationError, prefix: str) -> str:
-    first = err.errors()[0]
-    loc = ".".join(str(p) for p in (prefix, *first["loc"]) if p != "")
-    value = first.get("input")
-    secret = any(word in loc.lower() for word in _SECRET_WORDS)
-    shown = f" (got {value!r})" if isinstance(value, str | int | float) and not secret else ""
-    return f"{loc}: {first['msg']}{shown}"
 
 
 def source_config_class(kind: str) -> type[Any]:
@@ -97,12 +93,12 @@ def _validate_source(path: str, source: Any) -> None:
     try:
         source_class = source_registry.get(kind)
     except Exception as err:  # the registry raises a bare KeyError/ConfigurationError
-        raise RecipeError(path, f"source.type: unknown source type {kind!r}") from err
+        raise RecipeError(path, unknown_source_type(kind)) from err
     config_class = source_class.get_config_class()  # type: ignore[attr-defined]
     try:
         config = config_class.model_validate(source.get("config") or {})
     except ValidationError as err:
-        raise RecipeError(path, _first_error(err, "source.config")) from err
+        raise RecipeError(path, explain(err, "source.config", config_class)) from err
     except CatalogSyncError as err:
         raise RecipeError(path, f"source.config: {err}") from err
     # Paths, tags folder and the like: checked before any sink opens, so bad input writes nothing.
@@ -120,14 +116,15 @@ def load_recipe(path: Path, settings: Settings, *, force: bool = False) -> dict[
     `force` lifts the stale-removal fail-safe threshold for this run.
     """
     name = str(path)
-    if not path.is_file():
-        raise RecipeError(name, "recipe file not found")
+    check_recipe_file(path, dict(os.environ))
     try:
         recipe = load_config_file(path, allow_remote=False, resolve_env_vars=True)
     except yaml.MarkedYAMLError as err:  # say where, not only "while parsing a flow mapping"
         mark = err.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise RecipeError(name, f"not valid YAML: {where}{err.problem or err}") from err
+        lines = path.read_text(errors="replace").splitlines()
+        hint = yaml_hint(lines[mark.line]) if mark and mark.line < len(lines) else ""
+        raise RecipeError(name, f"not valid YAML: {where}{err.problem or err}{hint}") from err
     except Exception as err:  # other loader errors: unset ${VAR}
         raise RecipeError(name, str(err).splitlines()[0]) from err
     if not isinstance(recipe, dict):
@@ -147,5 +144,5 @@ def load_recipe(path: Path, settings: Settings, *, force: bool = False) -> dict[
     try:
         PipelineConfig.from_dict(recipe)
     except ValidationError as err:
-        raise RecipeError(name, _first_error(err, "")) from err
+        raise RecipeError(name, explain(err, "")) from err
     return recipe

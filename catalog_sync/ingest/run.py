@@ -13,13 +13,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from catalog_sync.errors import CatalogUnavailableError, SinkUnavailableError
+from catalog_sync.errors import (
+    CatalogUnavailableError,
+    DiskFullError,
+    SinkUnavailableError,
+    out_of_space,
+)
 from catalog_sync.report import RecipeResult, RunReport
 from catalog_sync.settings import Settings
 from catalog_sync.store import lite_file
 from catalog_sync.store.lite.sql import checkpoint
 from catalog_sync.sync import fingerprint
 from catalog_sync.sync.lock import lock_path, run_lock
+from catalog_sync.tagging.known import UNDEFINED_TAG_WARNING
 
 
 def run_recipe(
@@ -91,13 +97,16 @@ def _run_locked(
     result, pipeline = run_pipeline(path, recipe, before_run)
     if catalog is None:
         return result
+    if result.failures and out_of_space(catalog.parent):
+        raise DiskFullError(str(catalog))
     checkpoint(catalog)
     source = pipeline.source if pipeline is not None else None
     if (
         observed is not None
         and isinstance(source, AssetSource)
         and not result.failures
-        and all(w.title in source.REPLAYABLE_WARNINGS for w in result.warnings)
+        and all(w.title in source.REPLAYABLE_WARNINGS or w.title == UNDEFINED_TAG_WARNING
+                for w in result.warnings)  # the tags folder and recipe alone explain that one
     ):
         observed.record(catalog, name, source.catalogued, result)
     return result

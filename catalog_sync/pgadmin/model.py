@@ -10,6 +10,7 @@ from typing import Any
 
 from catalog_sync.discovery import Connection
 from catalog_sync.errors import BadInputError, CatalogSyncError
+from catalog_sync.templates import TemplateError, fill, placeholders
 
 DEFAULT_PORT = 5432
 DEFAULT_SSLMODE = "prefer"
@@ -22,7 +23,17 @@ DEFAULT_GROUPS: Mapping[str, str] = {
     "training": "Server Group Training {suffix}",
     "inference": "Server Group Inference {suffix}",
 }
+# pgAdmin's server group and server names are VARCHAR(128) in its configuration database.
+PGADMIN_NAME_MAX = 128
 _SUFFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+DEFAULT_CONNECT_TIMEOUT = 10
+# Which tags pgAdmin shows on a server: those of these groups in the tag definitions (the role
+# and the cloud), each with its definition's colour (else TAG_COLOUR).
+PGADMIN_TAG_GROUPS = ("role", "cloud")
+TAG_COLOUR = "#7F7F7F"
+# ASCII whitespace spelt out: the API publishes this pattern, and JSON Schema's \s differs.
+EMAIL_PATTERN = r"^[^@\t\n\x0b\x0c\r /]+@[^@\t\n\x0b\x0c\r /]+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 Warn = Callable[[str, str], None]
 
@@ -48,6 +59,19 @@ def check_suffix(suffix: str) -> str:
     return suffix
 
 
+def check_server_mode_email(email: str) -> str:
+    """pgAdmin server mode keeps each user's files under `<STORAGE_DIR>/<email, @ as _>/`."""
+    if not _EMAIL.match(email):
+        raise BadInputError(f"--server-mode {email!r}: expected the pgAdmin user's email, "
+                            "e.g. admin@example.com")
+    return email
+
+
+def storage_folder_name(email: str) -> str:
+    """The user's folder under pgAdmin's STORAGE_DIR in server mode."""
+    return email.replace("@", "_")
+
+
 def check_sslmode(value: str, where: str) -> str:
     if value not in SSL_MODES:
         raise BadInputError(f"{where}: sslmode {value!r} is not one of {', '.join(SSL_MODES)}")
@@ -62,11 +86,9 @@ def parse_group(option: str) -> tuple[str, str]:
         raise BadInputError(f"--group {option!r}: expected ROLE=GROUP NAME, e.g. "
                             "training='Server Group Training {suffix}'")
     try:
-        template.format(suffix="x")
-    except (KeyError, IndexError, ValueError) as err:
-        raise BadInputError(
-            f"--group {option!r}: the only placeholder allowed is {{suffix}}"
-        ) from err
+        placeholders(template, allowed=("suffix",))
+    except TemplateError as err:
+        raise BadInputError(f"--group {option[:200]!r}: {err}") from err
     return role, template
 
 
@@ -77,16 +99,25 @@ def group_names(
     templates = dict(defaults)
     templates.update(parse_group(option) for option in overrides)
     check_suffix(suffix)
-    return {role: template.format(suffix=suffix) for role, template in templates.items()}
+    names: dict[str, str] = {}
+    for role, template in templates.items():
+        name = fill(template, {"suffix": suffix}) or template
+        if len(name) > PGADMIN_NAME_MAX:
+            raise BadInputError(f"group {name[:60]!r}...: {len(name)} characters, pgAdmin keeps "
+                                f"at most {PGADMIN_NAME_MAX} (role {role!r})")
+        names[role] = name
+    return names
 
 
 @dataclass(frozen=True, slots=True)
 class ServerTarget:
-    """One database pgAdmin should list: its connection (from the binding) and its role tag."""
+    """One database pgAdmin should list: its connection (from the binding), its role tag, and
+    every tag the binding or its assets carry (pgAdmin shows the role and cloud ones)."""
 
     connection: Connection
     database: str
     role: str
+    tags: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -95,8 +126,18 @@ class ServerTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class PgAdminTag:
+    """pgAdmin 8.14+ server tag: a label with a colour."""
+
+    text: str
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
 class PgAdminServer:
-    """One entry of `servers.json`, in the keys pgAdmin's `load-servers` reads."""
+    """One entry of `servers.json`, in the keys pgAdmin 7+ `load-servers` reads: connection
+    settings in `ConnectionParameters` (pgAdmin ignores top-level `SSLMode`/`PassFile` whenever
+    that is present), `Tags` as `{color, text}`, `Shared` only when set."""
 
     name: str
     group: str
@@ -106,7 +147,21 @@ class PgAdminServer:
     username: str
     sslmode: str
     passfile: str | None = None
+    sslrootcert: str | None = None
+    connect_timeout: int | None = None
     comment: str | None = None
+    tags: tuple[PgAdminTag, ...] = ()
+    shared: bool = False
+
+    def connection_parameters(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"sslmode": self.sslmode}
+        if self.passfile:
+            params["passfile"] = self.passfile
+        if self.sslrootcert:
+            params["sslrootcert"] = self.sslrootcert
+        if self.connect_timeout is not None:
+            params["connect_timeout"] = self.connect_timeout
+        return params
 
     def to_json(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -116,10 +171,12 @@ class PgAdminServer:
             "Port": self.port,
             "MaintenanceDB": self.maintenance_db,
             "Username": self.username,
-            "SSLMode": self.sslmode,
         }
-        if self.passfile:
-            entry["PassFile"] = self.passfile
+        if self.shared:
+            entry["Shared"] = True
         if self.comment:
             entry["Comment"] = self.comment
+        if self.tags:
+            entry["Tags"] = [{"color": t.color, "text": t.text} for t in self.tags]
+        entry["ConnectionParameters"] = self.connection_parameters()
         return entry

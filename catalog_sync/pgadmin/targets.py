@@ -34,12 +34,13 @@ def pick_role(tags: Iterable[str], roles: Sequence[str], where: str, warn: Warn)
     return held[0] if held else None
 
 
-def _target(conn: Connection, role: str, warn: Warn) -> ServerTarget:
+def _target(conn: Connection, role: str, warn: Warn, tags: Iterable[str] = ()) -> ServerTarget:
     database = conn.database
     if not database:
         warn(f"binding {conn.binding}", f"no database; using {DEFAULT_MAINTENANCE_DB!r}")
         database = DEFAULT_MAINTENANCE_DB
-    return ServerTarget(connection=conn, database=database, role=role)
+    return ServerTarget(connection=conn, database=database, role=role,
+                        tags=tuple(sorted(set(tags))))
 
 
 def _connection(binding: Binding) -> Connection:
@@ -59,7 +60,7 @@ def targets_from_bindings(
         tags = decide_tags(binding.coordinates(), tag_set).tags
         role = pick_role(sorted(tags), roles, f"binding {binding.name}", warn)
         if role is not None:
-            found.append(_target(_connection(binding), role, warn))
+            found.append(_target(_connection(binding), role, warn, tags))
     return found
 
 
@@ -83,5 +84,5 @@ def targets_from_catalog(
         except BindingMissingError as err:
             warn(f"catalog binding {name}", f"{err}; not listed")
             continue
-        found.append(_target(conn, role, warn))
+        found.append(_target(conn, role, warn, resolved.tags))
     return found

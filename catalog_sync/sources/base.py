@@ -39,6 +39,7 @@ from catalog_sync.sync.state import Processor, write_ahead
 from catalog_sync.tagging import TagSet, decide_tags, load_tag_set
 from catalog_sync.tagging.definitions import TagRule, check_tag_name, parse_inline_rules
 from catalog_sync.tagging.facts import fact_properties
+from catalog_sync.tagging.known import UNDEFINED_TAG_WARNING, undefined_rule_tags
 
 logger = logging.getLogger(__name__)
 
@@ -235,6 +236,8 @@ class AssetSource(StatefulIngestionSourceBase):
         return fact_properties(facts, recipe_only.origins)
 
     def get_workunits_internal(self) -> Iterable[MetadataWorkUnit]:
+        for message, where in undefined_rule_tags(self.tag_set, self.extra_rules, self.config.tags):
+            self.report.warning(title=UNDEFINED_TAG_WARNING, message=message, context=where)
         emitted_containers: set[str] = set()
         used_tags: set[str] = set()
         for batch in _batches(self.assets(), _TAG_BATCH):

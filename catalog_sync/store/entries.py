@@ -25,6 +25,8 @@ CONTAINER_ASPECTS = (
     "containerProperties", "globalTags", "subTypes", "status", "container",
     "dataPlatformInstance",
 )
+# Read for one asset (`get`), never for a page: schema details, profile, lineage, view SQL.
+DETAIL_ASPECTS = ("schemaMetadata", "datasetProfile", "upstreamLineage", "viewProperties")
 
 
 def entity_type_of(urn: str) -> str | None:
@@ -43,8 +45,11 @@ def _platform(urn: str, is_dataset: bool, aspects: Mapping[str, Any]) -> str:
     return Urn.from_string(platform).entity_ids[0] if platform else ""
 
 
-def entry_from_aspects(urn: str, aspects: Mapping[str, Any]) -> CatalogEntry:
-    """The entry of one dataset or container from its latest aspects (JSON, by name)."""
+def entry_from_aspects(
+    urn: str, aspects: Mapping[str, Any], details: bool = False
+) -> CatalogEntry:
+    """The entry of one dataset or container from its latest aspects (JSON, by name); with
+    `details`, the detail aspects it has are kept whole on it."""
     is_dataset = urn.startswith("urn:li:dataset:")
     props = aspects.get("datasetProperties" if is_dataset else "containerProperties") or {}
     associations = list((aspects.get("globalTags") or {}).get("tags", []))
@@ -64,4 +69,5 @@ def entry_from_aspects(urn: str, aspects: Mapping[str, Any]) -> CatalogEntry:
         removed=bool((aspects.get("status") or {}).get("removed", False)),
         container=(aspects.get("container") or {}).get("container"),
         fields=list((aspects.get("schemaMetadata") or {}).get("fields", [])),
+        aspects={n: aspects[n] for n in DETAIL_ASPECTS if n in aspects} if details else {},
     )

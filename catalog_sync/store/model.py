@@ -43,6 +43,9 @@ class CatalogEntry:
     removed: bool = False
     container: str | None = None
     fields: list[dict[str, Any]] = field(default_factory=list)
+    # DataHub's JSON of the detail aspects (`entries.DETAIL_ASPECTS`), filled by `get` only:
+    # what `assets show` and `/v1/assets/{urn}` show beyond the search card.
+    aspects: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """The `--json` shape of `catalog-sync assets`."""

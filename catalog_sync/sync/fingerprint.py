@@ -122,6 +122,7 @@ def recipe_digest(recipe: Path, salt: str) -> str:
     h.update(salt.encode())
     h.update(text)
     h.update(f"\x00cwd {Path.cwd()}".encode())
+    h.update(f"\x00tags {Path('tags').is_dir()}".encode())  # ./tags replaces the packaged ones
     names = set(_ENV_REFERENCE.findall(text.decode(errors="replace")))
     names.update(name for name in os.environ if name.startswith(_ENV_PREFIX))
     for name in sorted(names):

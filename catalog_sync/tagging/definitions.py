@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from catalog_sync.errors import TagRulesError
 from catalog_sync.tagging.yaml_lines import LINE_KEY, load_with_lines, strip_lines
+from catalog_sync.templates import placeholders
 
 # Facts a rule can match on; sources fill the ones that make sense for them.
 MATCH_KEYS: frozenset[str] = frozenset(
@@ -111,6 +112,8 @@ class TagRule(_Located):
     def _valid_tags(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError("a rule must add at least one tag")
+        for template in value:
+            placeholders(template)  # `{fact}` only: rule files are user text (templates.py)
         return [check_tag_name(v) for v in value]
 
     def matches(self, facts: dict[str, str]) -> bool:
@@ -233,7 +236,11 @@ def load_tag_set(folder: Path, problems: list[TagRulesError] | None = None) -> T
     so one run reports them all; without it the first one raises.
     """
     if not folder.is_dir():
-        raise TagRulesError(str(folder), "tags folder not found")
+        raise TagRulesError(
+            str(folder.absolute()),
+            "tags folder not found (CATALOG_SYNC_TAGS_DIR or a recipe's tags_dir names it; "
+            "unset, ./tags or else the packaged defaults are used)",
+        )
     groups: list[TagGroup] = []
     definitions: list[TagDefinition] = []
     rules: list[TagRule] = []

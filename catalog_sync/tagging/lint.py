@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from catalog_sync.errors import TagRulesError
 from catalog_sync.tagging.definitions import MATCH_KEYS, TagRule, TagSet, load_tag_set
+from catalog_sync.templates import TemplateError, fill, placeholders
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +68,10 @@ def _is_literal(glob: str) -> bool:
 
 
 def _template_fields(template: str) -> list[str] | None:
-    """Field names in a `{fact}` template; None when the braces do not parse."""
+    """Field names in a `{fact}` template; None when it is not plain `{name}` placeholders."""
     try:
-        return [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
-    except ValueError:
+        return placeholders(template)
+    except TemplateError:
         return None
 
 
@@ -95,16 +95,15 @@ def _resolved(template: str, rule: TagRule) -> str | None:
     for key, globs in rule.match.items():
         if len(globs) == 1 and _is_literal(globs[0]):
             pinned[key] = globs[0]
-    try:
-        return template.format_map(pinned)
-    except (KeyError, ValueError, IndexError):
+    if _template_fields(template) is None:
         return None
+    return fill(template, pinned)
 
 
 def _sample(template: str) -> str:
     """A template with every fact replaced by a placeholder, to test family coverage."""
     fields = _template_fields(template) or []
-    return template.format_map({f: "x" for f in fields}) if fields else template
+    return (fill(template, {f: "x" for f in fields}) or template) if fields else template
 
 
 def _group_of(tag: str, tag_set: TagSet) -> str | None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from catalog_sync.tagging.definitions import TagRule, TagSet
+from catalog_sync.templates import fill
 
 RECIPE_ORIGIN = "recipe"
 
@@ -22,19 +23,12 @@ class TagDecision:
         return frozenset(self.origins)
 
 
-class _Facts(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        raise KeyError(key)
-
-
 def _expand(template: str, facts: Mapping[str, str]) -> str | None:
-    """`servicebinding:type:{binding_type}` -> the fact's value; None when a fact is missing."""
+    """`servicebinding:type:{binding_type}` -> the fact's value; None when a fact is missing.
+    Templates were checked when the rule loaded (catalog_sync.templates); facts are data."""
     if "{" not in template:
         return template
-    try:
-        return template.format_map(_Facts(facts))
-    except (KeyError, ValueError, IndexError):
-        return None
+    return fill(template, facts)
 
 
 def decide_tags(

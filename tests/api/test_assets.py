@@ -62,7 +62,9 @@ def test_asset_by_urn_has_tags_properties_fields_binding(api: Api) -> None:
     assert detail["properties"]["binding_name"] == "gp-train"
     assert "password" not in detail["properties"]
     assert detail["fields"][0]["path"] == "id"
-    assert detail["binding"] == {"name": "gp-train", "type": "greenplum", "provider": "vmware"}
+    assert detail["binding"] == {"name": "gp-train", "type": "greenplum", "provider": "vmware",
+                                 "host": "gp.internal", "port": 5432, "database": "warehouse",
+                                 "sslmode": "require"}
     assert detail["container"].startswith("urn:li:container:")
     missing = api.get(f"/v1/assets/{quote('urn:li:dataset:(x,y,PROD)', safe='')}")
     assert missing.status_code == 404

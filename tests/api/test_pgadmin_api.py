@@ -21,7 +21,7 @@ def test_servers_json_same_bytes_as_the_cli(api: Api) -> None:
         ("Server Group Training ns1", "gp-train/warehouse", 5432, "loader"),
     ]
     assert PASSWORD not in response.text and "pg-pw" not in response.text
-    assert all("PassFile" not in s for s in servers)
+    assert all("passfile" not in s["ConnectionParameters"] for s in servers)
     out = api.catalog.parent / "cli.json"
     cli = CliRunner().invoke(app, ["pgadmin", "--suffix", "ns1", "--out", str(out)])
     assert cli.exit_code == 0, cli.output
@@ -35,13 +35,15 @@ def test_groups_sslmode_and_passfile_dir(api: Api) -> None:
     assert response.status_code == 200, response.text
     by_name = {s["Name"]: s for s in json.loads(response.content)["Servers"].values()}
     assert by_name["gp-train/warehouse"]["Group"] == "GP ns1"
-    assert by_name["pg-infer/serving"]["SSLMode"] == "require"
-    assert by_name["gp-train/warehouse"]["PassFile"] == "/var/lib/pgadmin/pgpass/gp-train.pgpass"
+    assert by_name["pg-infer/serving"]["ConnectionParameters"]["sslmode"] == "require"
+    assert by_name["gp-train/warehouse"]["ConnectionParameters"]["passfile"] == (
+        "/var/lib/pgadmin/pgpass/gp-train.pgpass")
 
 
 def test_bad_input_missing_token_and_nothing_to_list(api: Api) -> None:
     bad = api.get("/v1/pgadmin/servers.json", params={"suffix": "bad suffix"})
-    assert bad.status_code == 422 and "invalid suffix" in bad.json()["detail"]
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("query suffix: ")
+    assert "'bad suffix'" in bad.json()["detail"]
     assert api.get("/v1/pgadmin/servers.json", params={"suffix": "ns1"},
                    token=None).status_code == 401
     for folder in api.root.iterdir():
@@ -49,3 +51,17 @@ def test_bad_input_missing_token_and_nothing_to_list(api: Api) -> None:
     none = api.get("/v1/pgadmin/servers.json", params={"suffix": "ns1"})
     assert none.status_code == 404
     assert none.json()["detail"].startswith("no PostgreSQL/Greenplum databases with a role tag")
+
+
+def test_a_group_template_is_data_not_code(api: Api) -> None:
+    """A format spec would allocate 50 MB; attribute access would print Python's internals."""
+    for template in ("{suffix:>50000000}", "{suffix.__class__.__mro__}"):
+        response = api.get("/v1/pgadmin/servers.json",
+                           params={"suffix": "x", "group": f"inference={template}"})
+        assert response.status_code == 422, response.text[:200]
+        assert template in response.json()["detail"]
+        assert len(response.content) < 1000 and "object" not in response.text
+    cli = CliRunner().invoke(app, ["pgadmin", "--suffix", "x", "--group",
+                                   "inference={suffix:>50000000}"])
+    assert cli.exit_code == 2
+    assert "{suffix:>50000000}" in cli.stderr and len(cli.stderr.splitlines()) == 1

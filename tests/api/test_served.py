@@ -75,8 +75,13 @@ def test_client_over_real_http(api: Api, server: str) -> None:
 
 def test_cli_against_the_api(api: Api, server: str, tmp_path: Path) -> None:
     runner = CliRunner()
+    refused = runner.invoke(app, ["resolve", "--tag", "training", "--api", server,
+                                  "--token", api.tokens["read"]])
+    assert refused.exit_code == 2, refused.output
+    assert "scope bindings:secrets required" in refused.stderr and "--no-password" in refused.stderr
+    assert refused.stdout == ""
     read_only = runner.invoke(app, ["resolve", "--tag", "training", "--api", server,
-                                    "--token", api.tokens["read"]])
+                                    "--token", api.tokens["read"], "--no-password"])
     assert read_only.exit_code == 0, read_only.output
     body = json.loads(read_only.stdout)
     assert body["user"] == "loader" and "password" not in body

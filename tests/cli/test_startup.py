@@ -25,7 +25,8 @@ def test_the_cli_loads_without_datahub_or_pyarrow() -> None:
 
 def test_help_defaults_match_the_commands_defaults() -> None:
     from catalog_sync.doctor import DEFAULT_TIMEOUT
-    from catalog_sync.pgadmin.model import DEFAULT_SSLMODE
+    from catalog_sync.pgadmin.model import DEFAULT_CONNECT_TIMEOUT, DEFAULT_SSLMODE
 
     assert doctor_cli.DEFAULT_TIMEOUT == DEFAULT_TIMEOUT
     assert pgadmin_cli.DEFAULT_SSLMODE == DEFAULT_SSLMODE
+    assert pgadmin_cli.DEFAULT_CONNECT_TIMEOUT == DEFAULT_CONNECT_TIMEOUT

@@ -93,7 +93,7 @@ def test_removing_a_rule_removes_only_the_tags_it_added(lake: Path) -> None:
         ("cifar10", [], ["training"])
     ]
     human = _run("tags", "plan")
-    assert "- training" in human.stdout and "1 assets would change" in human.stdout
+    assert "- training" in human.stdout and "1 asset would change" in human.stdout
 
     applied = _run("tags", "apply")
     assert applied.exit_code == 0, applied.output

@@ -54,7 +54,7 @@ def test_copy_sources_exist_and_are_not_dockerignored(dockerfile: DockerfilePars
         if any(w.startswith("--from=") for w in words):
             continue
         sources += [w for w in words[:-1] if not w.startswith("--")]
-    assert {"pyproject.toml", "catalog_sync", "recipes", "tags"} <= set(sources)
+    assert {"pyproject.toml", "catalog_sync", "recipes"} <= set(sources)
     for source in sources:
         assert (REPO / source).exists(), source
         assert not _ignored(source, ignore), f"{source} is excluded by .dockerignore"
@@ -89,12 +89,14 @@ def test_entrypoint_is_the_console_script_and_cmd_a_real_command(
     assert _instructions(dockerfile, "EXPOSE") == [port]
 
 
-def test_recipes_and_tags_are_baked_in_where_settings_look(dockerfile: DockerfileParser) -> None:
+def test_recipes_are_baked_in_and_tags_come_from_the_package(dockerfile: DockerfileParser) -> None:
     env = dockerfile.envs
-    workdir = _instructions(dockerfile, "WORKDIR", final=True)[-1]
-    assert env["CATALOG_SYNC_TAGS_DIR"] == f"{workdir}/tags"
     copies = _instructions(dockerfile, "COPY", final=True)
-    assert "tags ./tags" in copies and "recipes ./recipes" in copies
+    assert "recipes ./recipes" in copies
+    # no tags/ copied or pointed at: the packaged defaults apply, a mounted /app/tags replaces them
+    assert "CATALOG_SYNC_TAGS_DIR" not in env
+    assert not any(c.startswith("tags") for c in copies)
+    assert _instructions(dockerfile, "WORKDIR", final=True)[-1] == "/app"
     state = PurePosixPath(env["CATALOG_SYNC_CATALOG"]).parent
     assert f'["{state}"]' in _instructions(dockerfile, "VOLUME")
     assert PurePosixPath(env["CATALOG_SYNC_TOKENS_FILE"]).parent == state

@@ -29,7 +29,9 @@ def test_from_bindings_writes_servers_and_private_pgpass(workdir: Path, binding_
     servers = json.loads((workdir / "servers.json").read_text())["Servers"]
     assert [s["Name"] for s in servers.values()] == [
         "pg-infer/serving", "pg-noport/features", "gp-train/warehouse"]
-    assert servers["3"]["PassFile"] == str(workdir / "pgpass" / "gp-train.pgpass")
+    assert servers["3"]["ConnectionParameters"]["passfile"] == str(
+        workdir / "pgpass" / "gp-train.pgpass")
+    assert "PassFile" not in servers["3"] and "SSLMode" not in servers["3"]
     for name in ("gp-train", "pg-infer", "pg-noport"):
         mode = stat.S_IMODE((workdir / "pgpass" / f"{name}.pgpass").stat().st_mode)
         assert mode == 0o600, name

@@ -116,3 +116,26 @@ def test_no_matching_bindings_is_a_clear_error(tmp_path: Path) -> None:
     write_binding(root, "untyped", {"host": "nowhere"})
     with pytest.raises(NoServersError, match=f"no PostgreSQL/Greenplum databases .* {root}"):
         export_from_bindings(ExportOptions(suffix="ns1"), root, TAGS, Warnings())
+
+
+def test_pgadmin_7_format_connection_parameters_tags_and_shared(binding_root: Path) -> None:
+    options = ExportOptions(suffix="ns1", passfile_dir="/pgpass", sslrootcert="/ca.crt",
+                            connect_timeout=5, shared=True)
+    result = export_from_bindings(options, binding_root, TAGS, Warnings())
+    gp = {s.name: s for s in result.servers}["gp-train/warehouse"].to_json()
+    assert gp["ConnectionParameters"] == {"sslmode": "require",
+                                          "passfile": "/pgpass/gp-train.pgpass",
+                                          "sslrootcert": "/ca.crt", "connect_timeout": 5}
+    assert "SSLMode" not in gp and "PassFile" not in gp
+    assert gp["Tags"] == [{"color": "#2CA02C", "text": "training"}]
+    assert gp["Shared"] is True
+
+
+def test_server_mode_passfiles_are_relative_to_the_users_storage(binding_root: Path) -> None:
+    options = ExportOptions(suffix="ns1", passfile_dir="pgpass", server_mode="admin@example.com")
+    result = export_from_bindings(options, binding_root, TAGS, Warnings())
+    paths = {s.name: s.passfile for s in result.servers}
+    assert paths["gp-train/warehouse"] == "/pgpass/gp-train.pgpass"
+    with pytest.raises(BadInputError, match="--server-mode 'nobody'"):
+        export_from_bindings(ExportOptions(suffix="ns1", server_mode="nobody"), binding_root,
+                             TAGS, Warnings())

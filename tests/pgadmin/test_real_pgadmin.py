@@ -12,6 +12,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -78,6 +79,53 @@ def test_pgadmin_imports_groups_servers_ports_and_ssl_modes(
     assert all(isinstance(s["Port"], int) for s in dumped.values())
 
 
+def _round_trip_keeps_every_key(written: Path, dumped: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every key and value we wrote comes back from pgAdmin's own dump."""
+    ours = sorted(json.loads(written.read_text())["Servers"].values(), key=lambda s: s["Name"])
+    back = sorted(dumped["Servers"].values(), key=lambda s: s["Name"])
+    assert [s["Name"] for s in back] == [s["Name"] for s in ours]
+    for mine, theirs in zip(ours, back, strict=True):
+        assert {k: theirs.get(k) for k in mine} == mine, mine["Name"]
+    return ours
+
+
+def test_desktop_mode_round_trip_keeps_connection_parameters_and_tags(
+    workdir: Path, binding_root: Path, pgadmin: PgAdmin
+) -> None:
+    servers_json = _generate(workdir, binding_root, "--passfile-dir", "pgpass",
+                             "--sslrootcert", "/etc/ssl/root.crt")
+    pgadmin.setup_db()
+    assert pgadmin.load_servers(servers_json) == (2, 3)
+    ours = _round_trip_keeps_every_key(servers_json, pgadmin.dump_servers())
+    gp = next(s for s in ours if s["Name"] == "gp-train/warehouse")
+    assert gp["ConnectionParameters"] == {
+        "sslmode": "require", "passfile": str(workdir / "pgpass" / "gp-train.pgpass"),
+        "sslrootcert": "/etc/ssl/root.crt", "connect_timeout": 10}
+    assert gp["Tags"] == [{"color": "#2CA02C", "text": "training"}]  # tags/definitions.yml
+    assert "SSLMode" not in gp and "PassFile" not in gp  # pgAdmin 7+ ignores them anyway
+
+
+def test_server_mode_round_trip_with_storage_relative_passfiles_and_shared(
+    workdir: Path, binding_root: Path, pgadmin_venv: Path, tmp_path: Path
+) -> None:
+    email = "admin@example.com"
+    server = PgAdmin(venv=pgadmin_venv, home=tmp_path / "pgadmin-server", server_user=email)
+    servers_json = _generate(workdir, binding_root, "--passfile-dir", "pgpass",
+                             "--server-mode", email, "--shared")
+    server.setup_db()
+    assert server.load_servers(servers_json) == (2, 3)
+    ours = _round_trip_keeps_every_key(servers_json, server.dump_servers())
+    assert all(s["Shared"] is True for s in ours)
+    gp = next(s for s in ours if s["Name"] == "gp-train/warehouse")
+    # pgAdmin reads it as <STORAGE_DIR>/admin_example.com/pgpass/gp-train.pgpass
+    assert gp["ConnectionParameters"]["passfile"] == "/pgpass/gp-train.pgpass"
+    assert (workdir / "pgpass" / "gp-train.pgpass").is_file()
+    refused = CliRunner().invoke(app, ["pgadmin", "--suffix", "ns1", "--from-bindings",
+                                       "--binding-root", str(binding_root), "--server-mode",
+                                       email, "--passfile-dir", str(workdir / "abs")])
+    assert refused.exit_code == 2 and "relative" in refused.stderr
+
+
 def test_pgadmin_rejects_what_it_should(workdir: Path, pgadmin: PgAdmin) -> None:
     """The wrapper is not blind: a server without a Port is refused by pgAdmin itself."""
     pgadmin.setup_db()
@@ -119,11 +167,11 @@ def test_generated_pgpass_lets_psql_log_in(workdir: Path, password_server: str) 
         })
         servers = json.loads(_generate(workdir, root, "--passfile-dir", "pgpass")
                              .read_text())["Servers"]
-        passfile = servers["1"]["PassFile"]
+        passfile = servers["1"]["ConnectionParameters"]["passfile"]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         env.update(PGHOST=servers["1"]["Host"], PGPORT=str(servers["1"]["Port"]),
                    PGDATABASE=servers["1"]["MaintenanceDB"],
-                   PGUSER=servers["1"]["Username"], PGSSLMODE=servers["1"]["SSLMode"])
+                   PGUSER=servers["1"]["Username"], PGSSLMODE=servers["1"]["ConnectionParameters"]["sslmode"])
         ok = _psql({**env, "PGPASSFILE": passfile})
         assert ok.returncode == 0, ok.stderr
         assert ok.stdout.strip() == ROLE

@@ -12,7 +12,7 @@ from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.metadata.schema_classes import TagAssociationClass
 from datahub.specific.aspect_helpers.tags import HasTagsPatch
 
-from catalog_sync.errors import BadInputError, CatalogContractError, CatalogUnavailableError
+from catalog_sync.errors import CatalogContractError, CatalogUnavailableError
 from catalog_sync.settings import Settings
 from catalog_sync.store import AssetQuery, EntityKind, TagEdit, open_store
 from catalog_sync.store.gms.store import GmsStore
@@ -57,9 +57,20 @@ def test_tags_are_filtered_by_exact_urn_through_datahubs_filter_dsl(populated: P
 
 
 @GMS_ONLY
-def test_pages_past_gms_search_window_are_refused(populated: Populated) -> None:
-    with pytest.raises(BadInputError, match="10,000"):
-        populated.store.search(AssetQuery(offset=9_990, limit=50))
+def test_pages_past_gms_search_window_come_from_datahubs_scroll(
+    populated: Populated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page past the window (here made small: the stand-in holds 130 datasets) is still the
+    same page, in the same order, from DataHub's scroll sorted by URN."""
+    from catalog_sync.store.gms import search as gms_search
+
+    store = populated.store
+    expected = [e.urn for e in store.search(AssetQuery(offset=40, limit=30)).items]
+    monkeypatch.setattr(gms_search, "MAX_RESULT_WINDOW", 50)  # the test's own window
+    deep = GmsStore(server=_gms(populated.backend).url).search(AssetQuery(offset=40, limit=30))
+    assert [e.urn for e in deep.items] == expected and deep.total == 130
+    beyond = GmsStore(server=_gms(populated.backend).url).search(AssetQuery(offset=500))
+    assert beyond.items == [] and beyond.total == 130
 
 
 @GMS_ONLY

@@ -26,10 +26,10 @@ RUN_TIMEOUT_S = 300
 _MARKER = ".catalog-sync-installed"
 
 CONFIG_LOCAL = """\
-# Written by catalog-sync's tests: desktop mode, everything inside this folder.
+# Written by catalog-sync's tests: desktop or server mode, everything inside this folder.
 import os
 _D = {data_dir!r}
-SERVER_MODE = False
+SERVER_MODE = {server_mode!r}
 DATA_DIR = _D
 LOG_FILE = os.path.join(_D, "pgadmin4.log")
 SQLITE_PATH = os.path.join(_D, "pgadmin4.db")
@@ -101,26 +101,43 @@ _ADDED = re.compile(r"Added (\d+) Server Group\(s\) and (\d+) Server\(s\)")
 _DUMPED = re.compile(r"Configuration for (\d+) servers dumped")
 
 
+# The administrator `setup-db` creates in server mode (throwaway: this data folder only).
+SERVER_MODE_PASSWORD = "catalog-sync-test-only"
+
+
 @dataclass
 class PgAdmin:
-    """One headless desktop-mode pgAdmin with its own data directory."""
+    """One headless pgAdmin with its own data directory: desktop mode, or server mode with
+    `server_user` (an email) as its administrator."""
 
     venv: Path
     home: Path
+    server_user: str | None = None
 
     @property
     def data_dir(self) -> Path:
         return self.home / "data"
 
+    @property
+    def storage_dir(self) -> Path:
+        return self.data_dir / "storage"
+
     def __post_init__(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
-        (self.home / "config_local.py").write_text(CONFIG_LOCAL.format(data_dir=str(self.data_dir)))
+        (self.home / "config_local.py").write_text(CONFIG_LOCAL.format(
+            data_dir=str(self.data_dir), server_mode=self.server_user is not None))
+
+    def _user(self) -> tuple[str, ...]:
+        return ("--user", self.server_user) if self.server_user else ()
 
     def cli(self, *args: str) -> str:
         """Run `pgadmin4-cli ARGS`; config_local.py is found through PYTHONPATH."""
         env = {k: v for k, v in os.environ.items()
                if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
         env.update(PYTHONPATH=str(self.home), HOME=str(self.home))
+        if self.server_user:
+            env.update(PGADMIN_SETUP_EMAIL=self.server_user,
+                       PGADMIN_SETUP_PASSWORD=SERVER_MODE_PASSWORD)
         return _run([str(self.venv / "bin" / "pgadmin4-cli"), *args], RUN_TIMEOUT_S,
                     f"pgadmin4-cli {args[0]}", env=env)
 
@@ -132,7 +149,7 @@ class PgAdmin:
 
     def load_servers(self, servers_json: Path) -> tuple[int, int]:
         """(groups added, servers added), as pgAdmin reports them."""
-        output = self.cli("load-servers", str(servers_json))
+        output = self.cli("load-servers", str(servers_json), *self._user())
         found = _ADDED.search(output)
         if not found or "does not exist" in output or "Error" in output:
             raise PgAdminError(f"load-servers failed:\n{output}")
@@ -141,7 +158,7 @@ class PgAdmin:
     def dump_servers(self) -> dict[str, Any]:
         target = self.home / "dumped.json"
         target.unlink(missing_ok=True)
-        output = self.cli("dump-servers", str(target))
+        output = self.cli("dump-servers", str(target), *self._user())
         if not _DUMPED.search(output) or not target.is_file():
             raise PgAdminError(f"dump-servers failed:\n{output}")
         data: dict[str, Any] = json.loads(target.read_text())

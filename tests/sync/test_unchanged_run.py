@@ -244,3 +244,17 @@ def test_full_runs_an_unchanged_recipe_anyway(workdir: Path, lake: Path, ingest:
     assert not _shortcut(full.report)
     assert full.report["unchanged"] == 4  # compared with the catalog, nothing rewritten
     assert _shortcut(ingest(RECIPE).report)  # and it recorded a fingerprint again
+
+
+def test_a_tags_folder_appearing_in_the_working_folder_means_a_full_run(
+    workdir: Path, lake: Path, ingest: Ingest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without CATALOG_SYNC_TAGS_DIR, a new ./tags replaces the packaged rules: not unchanged."""
+    monkeypatch.delenv("CATALOG_SYNC_TAGS_DIR")
+    (workdir / "tags").rename(workdir / "my-tags")
+    get_settings.cache_clear()
+    _clean_first_run(ingest)
+    assert _shortcut(ingest(RECIPE).report)
+    (workdir / "my-tags").rename(workdir / "tags")
+    get_settings.cache_clear()
+    assert not _shortcut(ingest(RECIPE).report)

@@ -9,22 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from catalog_sync.api.cache import search_key
 from catalog_sync.api.deps import ServicesDep, read, v1_router
-from catalog_sync.api.schemas import AssetDetail, AssetPageOut, AssetSummary, ErrorOut
+from catalog_sync.api.params import MAX_TEXT, TagName
+from catalog_sync.api.schemas import AssetPageOut, AssetSummary, ErrorOut
+from catalog_sync.details import AssetDetails
 from catalog_sync.store import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, AssetQuery, EntityKind
 
 router = v1_router("/assets", "assets")
 
-_MAX_TEXT = 200
-
-
-def _tags(values: list[str], param: str) -> frozenset[str]:
-    for value in values:
-        if not value.strip() or len(value) > _MAX_TEXT:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                f"{param}: tag names are 1-{_MAX_TEXT} characters, got {value!r:.60}",
-            )
-    return frozenset(values)
+_MAX_TEXT = MAX_TEXT
 
 
 class AssetFilters(BaseModel):
@@ -32,9 +24,11 @@ class AssetFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    tag: list[str] = Field(default=[], max_length=50, description="Carries all of these tags.")
-    any_tag: list[str] = Field(default=[], max_length=50, description="Carries at least one.")
-    not_tag: list[str] = Field(default=[], max_length=50, description="Carries none of these.")
+    tag: list[TagName] = Field(default=[], max_length=50,
+                               description="Carries all of these tags.")
+    any_tag: list[TagName] = Field(default=[], max_length=50, description="Carries at least one.")
+    not_tag: list[TagName] = Field(default=[], max_length=50,
+                                   description="Carries none of these.")
     platform: str | None = Field(default=None, max_length=_MAX_TEXT)
     subtype: str | None = Field(default=None, max_length=_MAX_TEXT)
     q: str | None = Field(default=None, max_length=_MAX_TEXT, description="Name contains.")
@@ -49,8 +43,8 @@ async def search_assets(
 ) -> Response:
     """Datasets (or containers) matching every filter, a page at a time, in URN order."""
     query = AssetQuery(
-        all_tags=_tags(filters.tag, "tag"), any_tags=_tags(filters.any_tag, "any_tag"),
-        no_tags=_tags(filters.not_tag, "not_tag"), platform=filters.platform,
+        all_tags=frozenset(filters.tag), any_tags=frozenset(filters.any_tag),
+        no_tags=frozenset(filters.not_tag), platform=filters.platform,
         subtype=filters.subtype, text=filters.q, kind=filters.entity, offset=filters.offset,
         limit=filters.limit,
     )
@@ -67,10 +61,11 @@ async def search_assets(
     return Response(body, media_type="application/json")
 
 
-@router.get("/{urn:path}", response_model=AssetDetail, responses={404: {"model": ErrorOut}})
-async def get_asset(urn: str, services: ServicesDep) -> AssetDetail:
-    """One dataset or container: tags, properties, schema fields, binding reference."""
+@router.get("/{urn:path}", response_model=AssetDetails, responses={404: {"model": ErrorOut}})
+async def get_asset(urn: str, services: ServicesDep) -> AssetDetails:
+    """One dataset or container: schema (keys, defaults), profile, lineage, view SQL, tags with
+    who added each, binding coordinates: what `catalog-sync assets show` prints."""
     entry = await read(services, services.store.get, urn)
     if entry is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no asset {urn!r:.300}")
-    return AssetDetail.of(entry)
+    return AssetDetails.of(entry)

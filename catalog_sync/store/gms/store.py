@@ -13,11 +13,13 @@ load balancer and GMS is the shared engine, so a few seconds of staleness buy a 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,11 +29,14 @@ from datahub.emitter.rest_emitter import EmitMode
 from datahub.emitter.serialization_helper import pre_json_transform
 from datahub.ingestion.graph.client import DataHubGraph
 from datahub.ingestion.graph.config import DatahubClientConfig
-from datahub.metadata.schema_classes import GlobalTagsClass, TagAssociationClass
+from datahub.metadata.schema_classes import (
+    DatasetProfileClass,
+    GlobalTagsClass,
+    TagAssociationClass,
+)
 from datahub.specific.aspect_helpers.tags import HasTagsPatch
 
 from catalog_sync.errors import (
-    BadInputError,
     CatalogContractError,
     CatalogUnavailableError,
     EntityNotFoundError,
@@ -57,6 +62,8 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _ASPECTS = {"dataset": DATASET_ASPECTS, "container": CONTAINER_ASPECTS}
+# The detail aspects a batch read can return (datasetProfile is a timeseries aspect).
+_DETAILS = {"dataset": ("upstreamLineage", "viewProperties"), "container": ()}
 _GRAPHQL_TYPES = {"DATASET": "dataset", "CONTAINER": "container"}
 _BATCH = 100  # URNs per batch read
 _CACHE_SIZE = 1024
@@ -113,13 +120,17 @@ class GmsStore:
             self._cache[key] = (now, value)
         return value
 
-    def _fetch(self, entity: str, urns: Sequence[str]) -> dict[str, CatalogEntry]:
-        """Entries of `urns` (all of one entity type) in one batch read per `_BATCH` URNs."""
+    def _fetch(
+        self, entity: str, urns: Sequence[str], details: bool = False
+    ) -> dict[str, CatalogEntry]:
+        """Entries of `urns` (all of one entity type) in one batch read per `_BATCH` URNs;
+        with `details`, the versioned detail aspects too."""
         found: dict[str, CatalogEntry] = {}
+        names = list(dict.fromkeys([*_ASPECTS[entity], *(_DETAILS[entity] if details else ())]))
         for start in range(0, len(urns), _BATCH):
             chunk = list(urns[start: start + _BATCH])
             try:
-                entities = self.graph.get_entities(entity, chunk, list(_ASPECTS[entity]))
+                entities = self.graph.get_entities(entity, chunk, names)
             except (requests.RequestException, GraphError) as err:
                 raise CatalogUnavailableError(self.location, gms_reason(err)) from err
             except Exception as err:
@@ -129,34 +140,50 @@ class GmsStore:
             for urn, aspects in entities.items():
                 as_json = {name: pre_json_transform(aspect.to_obj())
                            for name, (aspect, _) in aspects.items()}
-                found[urn] = entry_from_aspects(urn, as_json)
+                found[urn] = entry_from_aspects(urn, as_json, details=details)
         return found
 
     def _search(self, query: AssetQuery) -> AssetPage:
+        deep = query.offset + query.limit > search.MAX_RESULT_WINDOW
         with reaching(self.location):
-            data = self.graph.execute_graphql(
-                search.SEARCH_QUERY, variables=search.search_variables(query))
+            data = self.graph.execute_graphql(  # past the window: only the total, count 0
+                search.SEARCH_QUERY,
+                variables=search.search_variables(replace(query, offset=0, limit=0) if deep
+                                                  else query))
         page = search.search_page(data, self.location)
+        if deep:
+            urns = self._deep_page(query, page.total)
+        else:
+            urns = []
+            for hit in page.searchResults:
+                if _GRAPHQL_TYPES.get(hit.entity.type) not in query.kind.entity_types:
+                    raise CatalogContractError(
+                        self.location, "searchAcrossEntities.searchResults.entity.type",
+                        f"{hit.entity.type!r} was not asked for")
+                urns.append(hit.entity.urn)
         by_type: dict[str, list[str]] = {}
-        for hit in page.searchResults:
-            entity = _GRAPHQL_TYPES.get(hit.entity.type)
-            if entity is None or entity not in query.kind.entity_types:
-                raise CatalogContractError(
-                    self.location, "searchAcrossEntities.searchResults.entity.type",
-                    f"{hit.entity.type!r} was not asked for")
-            by_type.setdefault(entity, []).append(hit.entity.urn)
+        for urn in urns:
+            by_type.setdefault(entity_type_of(urn) or "", []).append(urn)
         entries: dict[str, CatalogEntry] = {}
-        for entity, urns in by_type.items():
-            entries.update(self._fetch(entity, urns))
-        items = [entries[h.entity.urn] for h in page.searchResults if h.entity.urn in entries]
+        for entity, group in by_type.items():
+            entries.update(self._fetch(entity, group))
+        items = [entries[urn] for urn in urns if urn in entries]
         return AssetPage(total=page.total, offset=query.offset, limit=query.limit, items=items)
 
+    def _deep_page(self, query: AssetQuery, total: int) -> list[str]:
+        """A page past GMS's 10,000-result search window: DataHub's scroll in URN order (the
+        search's order), one request per 5,000 URNs skipped. Rare and slower, but never a
+        wrong or refused page."""
+        if query.offset >= total:
+            return []
+        types, or_filters = search.compile_query(query)
+        with reaching(self.location):
+            scrolled = self.graph.get_urns_by_filter(
+                entity_types=types, query=query.text or "*", extra_or_filters=or_filters,
+                status=None, sort_by="urn", sort_order="ASCENDING")
+            return list(itertools.islice(scrolled, query.offset, query.offset + query.limit))
+
     def search(self, query: AssetQuery) -> AssetPage:
-        if query.offset + query.limit > search.MAX_RESULT_WINDOW:
-            raise BadInputError(
-                f"offset {query.offset} + limit {query.limit} is past the first "
-                f"{search.MAX_RESULT_WINDOW:,} matches, all a DataHub GMS search pages through; "
-                "narrow the filters")
         return self._cached(("search", query), lambda: self._search(query))
 
     def scan(self, query: AssetQuery) -> Iterator[CatalogEntry]:
@@ -181,8 +208,15 @@ class GmsStore:
         entity = entity_type_of(urn)
         if entity is None or entity not in _ASPECTS:
             return None
-        entry = self._fetch(entity, [urn]).get(urn)
-        return None if entry is None or entry.removed else entry
+        entry = self._fetch(entity, [urn], details=True).get(urn)
+        if entry is None or entry.removed:
+            return None
+        if entity == "dataset":  # a timeseries aspect: not in the batch read
+            with reaching(self.location):
+                profile = self.graph.get_latest_timeseries_value(urn, DatasetProfileClass, {})
+            if profile is not None:
+                entry.aspects["datasetProfile"] = pre_json_transform(profile.to_obj())
+        return entry
 
     def get(self, urn: str) -> CatalogEntry | None:
         return self._cached(("get", urn), lambda: self._get(urn))

@@ -9,6 +9,7 @@ half-way, and ends with a WAL checkpoint like a run does.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from datahub.lite.sqlite_lite_config import SqliteLiteConfig
 from datahub.metadata.schema_classes import GlobalTagsClass, TagAssociationClass
 
 from catalog_sync.errors import EntityNotFoundError
+from catalog_sync.store.entries import entry_from_aspects
 from catalog_sync.store.interface import TagEdit
 from catalog_sync.store.lite.index import LiteIndex, read_entries
 from catalog_sync.store.lite.sink import IndexOnChangeLite, lite_sink
@@ -70,7 +72,12 @@ class LiteStore:
         return (e for e in candidates if query.matches(e))
 
     def get(self, urn: str) -> CatalogEntry | None:
-        return self._index.current().by_urn.get(urn)
+        """The live entry with its detail aspects, read from the file for this one URN."""
+        if self._index.current().by_urn.get(urn) is None:
+            return None
+        with LiteFile(self.path) as lite:
+            stored = {name: json.loads(text) for name, text in lite.latest_aspects(urn).items()}
+        return entry_from_aspects(urn, stored, details=True)
 
     def tag_counts(self) -> list[TagCount]:
         return self._index.current().counts

@@ -61,7 +61,7 @@ def test_the_human_report_names_the_paths(workdir: Path) -> None:
     result = ingest(str(write_recipe(workdir / "r.yml", {"paths": [str(workdir / "lake")]})))
     assert result.exit_code == 0, result.output
     assert f"file://{table}/broken.parquet" in result.output
-    assert "1 warnings" in result.output
+    assert "1 warning," in result.output
 
 
 def test_a_folder_without_any_readable_file_is_a_failure(workdir: Path) -> None:
