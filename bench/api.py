@@ -192,12 +192,7 @@ def main() -> None:
     (BENCH / "peer" / ".datahubenv").write_text(json.dumps(
         {"gms": {"server": "http://127.0.0.1:1"},  # unused; the CLI requires the key
          "lite": {"type": "sqlite", "config": {"file": str(peer_catalog)}}}))
-    root = BENCH / "bindings" / "gp-train"
-    root.mkdir(parents=True, exist_ok=True)
-    for key, value in {"type": "greenplum", "provider": "vmware", "host": "gp.internal",
-                       "port": "5432", "database": "warehouse", "username": "loader",
-                       "password": "bench-only"}.items():
-        (root / key).write_text(value)
+    root = gp_binding()
     tokens = BENCH / "tokens.json"
     tokens.unlink(missing_ok=True)
     _, token = TokenStore(tokens).create(["catalog:read"], "bench")
@@ -261,6 +256,17 @@ def main() -> None:
         indent=2))
 
 
+def gp_binding() -> Path:
+    """The `gp-train` binding folder the bench catalog's tables name."""
+    root = BENCH / "bindings" / "gp-train"
+    root.mkdir(parents=True, exist_ok=True)
+    for key, value in {"type": "greenplum", "provider": "vmware", "host": "gp.internal",
+                       "port": "5432", "database": "warehouse", "username": "loader",
+                       "password": "bench-only"}.items():
+        (root / key).write_text(value)
+    return root
+
+
 def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen([str(BIN / "catalog-sync"), "serve", "--port", str(port),
                              "--no-access-log"], env=env, cwd=REPO,
@@ -274,12 +280,7 @@ def gms_main(args: argparse.Namespace, url: str) -> None:
     print(f"GMS stand-in: {args.datasets} datasets ({args.training} training) in "
           f"{time.perf_counter() - started:.0f}s", flush=True)
     BENCH.mkdir(parents=True, exist_ok=True)
-    root = BENCH / "bindings" / "gp-train"
-    root.mkdir(parents=True, exist_ok=True)
-    for key, value in {"type": "greenplum", "provider": "vmware", "host": "gp.internal",
-                       "port": "5432", "database": "warehouse", "username": "loader",
-                       "password": "bench-only"}.items():
-        (root / key).write_text(value)
+    root = gp_binding()
     tokens = BENCH / "tokens-gms.json"
     tokens.unlink(missing_ok=True)
     _, token = TokenStore(tokens).create(["catalog:read"], "bench")
