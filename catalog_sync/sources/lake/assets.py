@@ -13,6 +13,7 @@ from datahub.metadata.urns import DatasetUrn
 
 from catalog_sync.model import Asset, ContainerRef, Field, FieldKind, FieldStats, Profile
 from catalog_sync.sources.lake.arrow_fields import arrow_fields
+from catalog_sync.sources.lake.footer_stats import Nanoseconds
 from catalog_sync.sources.lake.fs import LakeRoot
 from catalog_sync.sources.lake.rollup import TableRollup
 from catalog_sync.sources.lake.scan import TableFolder
@@ -26,7 +27,7 @@ def stat_text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, dt.datetime | dt.date | dt.time):
+    if isinstance(value, dt.datetime | dt.date | dt.time | Nanoseconds):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | int | float):
         return str(value)

@@ -64,6 +64,7 @@ class TableRollup:
     partition_nulls: dict[str, int] = field(default_factory=dict)  # key -> rows under a null
     partition_values: dict[str, set[str]] = field(default_factory=dict)  # key -> non-empty
     bad_files: int = 0
+    not_parquet: int = 0  # of the bad files, those that are not parquet at all
 
     def add(self, footer: FileFooter, partition: tuple[tuple[str, str], ...]) -> None:
         self.files += 1

@@ -34,13 +34,24 @@ from catalog_sync.sources.lake.footer_cache import (
     from_wire,
     wire_row,
 )
+from catalog_sync.sources.lake.footer_worker import (
+    CRASHED,
+    ENCRYPTED,
+    NOT_PARQUET,
+    UNREADABLE,
+    Item,
+    Result,
+    Skipped,
+)
 from catalog_sync.sources.lake.fs import LakeRoot, resolve_root
-from catalog_sync.sources.lake.reader import FooterReader, Item, Result, default_processes
+from catalog_sync.sources.lake.reader import FooterReader, default_processes
 from catalog_sync.sources.lake.rollup import TableRollup
 from catalog_sync.sources.lake.scan import TableFolder, find_tables
 from catalog_sync.sources.lake.table_memo import decode_rollup, encode_rollup, files_digest
 
 logger = logging.getLogger(__name__)
+
+SKIPPED_TITLES = (UNREADABLE, NOT_PARQUET, ENCRYPTED, CRASHED)
 
 
 @dataclass
@@ -111,9 +122,10 @@ class LakeSource(AssetSource):
         assert isinstance(config, LakeSourceConfig)
         _checked_roots(config)
 
-    REPLAYABLE_WARNINGS = frozenset(
-        {"Folder not listable", "Unreadable parquet file", "Schema drift: type conflict"}
-    )
+    REPLAYABLE_WARNINGS = frozenset({
+        "Folder not listable", "Schema drift: type conflict", "Statistics not converted",
+        *SKIPPED_TITLES,
+    })
 
     def listed_inputs(self) -> list[Path] | None:
         """The local roots, when the run reads only what their listing vouches for: footers
@@ -218,6 +230,9 @@ class LakeSource(AssetSource):
                     folder = job.folder
                     rollup = self._rollup(job, results, cache)
                     progress.done("files", len(folder.files))
+                    if rollup.files == 0 and rollup.bad_files == rollup.not_parquet:
+                        # Nothing parquet here after all: not a table (each file was named).
+                        continue
                     if rollup.files == 0:
                         # No dataset: stale removal must not take the table for gone.
                         self.report.failure(
@@ -268,21 +283,29 @@ class LakeSource(AssetSource):
             else:
                 result = next(read)
                 self.report.footers_read += 1
-                if isinstance(result, str):
+                logger.debug("footer read: %s", uri)
+                if isinstance(result, Skipped):
                     rollup.bad_files += 1
+                    rollup.not_parquet += result.title == NOT_PARQUET
                     self.report.unreadable_files += 1
-                    # A warning (issue 2): the table is still emitted from its other files,
-                    # so stale removal has nothing to drop because of it. A folder with no
-                    # readable file at all is a failure (see `assets`).
+                    # A warning: the table is still emitted from its other files, so stale
+                    # removal has nothing to drop because of it. A folder with no readable
+                    # parquet file at all is a failure (see `assets`).
                     self.report.warning(
-                        title="Unreadable parquet file",
-                        message=f"skipped: {result}".splitlines()[0][:300],
+                        title=result.title,
+                        message=f"skipped: {result.reason}".splitlines()[0][:300],
                         context=uri,
                     )
                     continue
                 footer = from_wire(info.path, result, self._schemas)
                 if cache is not None and (new_row := wire_row(result)) is not None:
                     fresh.append((uri, new_row))
+            if footer.unconverted:
+                self.report.warning(
+                    title="Statistics not converted",
+                    message=f"min/max left out for {', '.join(footer.unconverted)}",
+                    context=uri,
+                )
             rollup.add(footer, folder.partition_of(info.path))
         if cache is not None:
             memo = encode_rollup(rollup) if not rollup.bad_files else None
