@@ -12,8 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from catalog_sync.sources.lake.footer import FileFooter, merge_minmax
-
-HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder value Hive and Spark write for null
+from catalog_sync.sources.lake.scan import HIVE_NULL
 
 
 @dataclass
