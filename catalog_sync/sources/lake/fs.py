@@ -39,6 +39,9 @@ class GcsOptions(BaseModel):
     access_token: SecretStr | None = Field(
         default=None, description="An OAuth2 access token (else the default credentials chain)."
     )
+    retry_seconds: float = Field(
+        default=60, gt=0, description="How long a failing GCS call is retried (pyarrow: 15 min)."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,10 @@ def s3_filesystem(options: S3Options) -> pafs.S3FileSystem:
 
 
 def gcs_filesystem(options: GcsOptions) -> pafs.GcsFileSystem:
-    kwargs: dict[str, object] = {"anonymous": options.anonymous}
+    kwargs: dict[str, object] = {
+        "anonymous": options.anonymous,
+        "retry_time_limit": dt.timedelta(seconds=options.retry_seconds),
+    }
     if options.endpoint_url:
         parsed = urlparse(options.endpoint_url)
         kwargs.update(endpoint_override=parsed.netloc, scheme=parsed.scheme)

@@ -63,7 +63,18 @@ def _selected(relative: str, include: Sequence[str], exclude: Sequence[str]) -> 
 
 
 def _list(filesystem: pafs.FileSystem, path: str, recursive: bool) -> list[pafs.FileInfo]:
-    return list(filesystem.get_file_info(pafs.FileSelector(path, recursive=recursive)))
+    if recursive or not isinstance(filesystem, pafs.GcsFileSystem):
+        return list(filesystem.get_file_info(pafs.FileSelector(path, recursive=recursive)))
+    # GCS has no folders: pyarrow's delimiter listing shows only folder marker objects, which
+    # many writers never create. A folder's children are derived from its objects' names.
+    children: dict[str, pafs.FileInfo] = {}
+    for info in filesystem.get_file_info(pafs.FileSelector(path, recursive=True)):
+        head, nested, _ = info.path[len(path) + 1 :].partition("/")
+        if nested or info.type == pafs.FileType.Directory:
+            children.setdefault(head, pafs.FileInfo(f"{path}/{head}", pafs.FileType.Directory))
+        else:
+            children[head] = info
+    return list(children.values())
 
 
 def _table_files(filesystem: pafs.FileSystem, path: str) -> list[pafs.FileInfo]:
