@@ -173,11 +173,30 @@ def _profiled_leaves(schema: pa.Schema, leaf_count: int) -> dict[int, str]:
     return owners if index == leaf_count else {}
 
 
+_Plan = tuple[dict[int, str], list[Convert | None]]
+_PLANS: dict[tuple[str, bytes], _Plan] = {}
+_PLAN_LIMIT = 1024
+
+
+def _plan(metadata: pq.FileMetaData, schema: pa.Schema) -> _Plan:
+    """Which leaves are profiled and how their statistics convert, per writer and schema: the
+    same for every file a writer wrote with one schema (most of a lake), so worked out once."""
+    key = (metadata.created_by or "", schema.serialize().to_pybytes())
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) >= _PLAN_LIMIT:
+            _PLANS.clear()
+        plan = _PLANS[key] = (
+            _profiled_leaves(schema, metadata.num_columns), converters(metadata)
+        )
+    return plan
+
+
 def _column_stats(
-    metadata: pq.FileMetaData, owners: dict[int, str]
+    metadata: pq.FileMetaData, plan: _Plan
 ) -> tuple[frozenset[str], dict[str, ColumnStats], tuple[str, ...]]:
     codecs: set[str] = set()
-    convert: list[Convert | None] = converters(metadata)
+    owners, convert = plan
     # Every profiled column starts at zero nulls, so a file without row groups still counts.
     nulls: dict[str, int | None] = dict.fromkeys(owners.values(), 0)
     mins: dict[str, Any] = {}
@@ -227,9 +246,7 @@ def parse_footer(tail: bytes, info: pafs.FileInfo) -> FileFooter:
     parsed = _parse(tail)
     metadata = parsed.metadata
     schema = parsed.schema_arrow
-    codecs, stats, unconverted = _column_stats(
-        metadata, _profiled_leaves(schema, metadata.num_columns)
-    )
+    codecs, stats, unconverted = _column_stats(metadata, _plan(metadata, schema))
     return FileFooter(
         path=info.path,
         size=info.size or 0,
