@@ -39,6 +39,7 @@ class Field:
     default: str | None = None
     is_partition_key: bool = False
     is_primary_key: bool = False
+    field_id: int | None = None  # the table format's own id of the column (Iceberg)
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,9 +102,18 @@ def _schema_field(field: Field) -> SchemaFieldClass:
         recursive=False,
         isPartOfKey=field.is_primary_key,
         isPartitioningKey=field.is_partition_key or None,
-        # SchemaField has no default slot; DataHub sources keep extras in jsonProps.
-        jsonProps=json.dumps({"default": field.default}) if field.default is not None else None,
+        # SchemaField has no default or field-id slot; DataHub sources keep extras in jsonProps.
+        jsonProps=_json_props(field),
     )
+
+
+def _json_props(field: Field) -> str | None:
+    extras: dict[str, object] = {}
+    if field.default is not None:
+        extras["default"] = field.default
+    if field.field_id is not None:
+        extras["field_id"] = field.field_id
+    return json.dumps(extras) if extras else None
 
 
 def _schema_metadata(asset: Asset, urn: str) -> SchemaMetadataClass:

@@ -51,7 +51,7 @@ def test_a_run_with_a_failure_removes_nothing_and_the_next_clean_run_does(
     # A table folder with no readable file is a failure (one unreadable file among readable
     # ones is only a warning: the table is still emitted).
     (lake / "broken").mkdir()
-    (lake / "broken" / "part-00000.parquet").write_bytes(b"not parquet")
+    (lake / "broken" / "part-00000.parquet").write_bytes(b"PAR1 cut short")  # corrupt parquet
 
     failed = ingest(RECIPE)
     assert failed.exit_code == 1

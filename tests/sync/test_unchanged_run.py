@@ -162,7 +162,7 @@ def test_warnings_the_files_explain_are_reported_again_by_an_unchanged_run(
     first = ingest(RECIPE)
     assert first.exit_code == 0, first.output
     titles = {w["title"] for w in first.report["warnings"]}
-    assert "Unreadable parquet file" in titles
+    assert "Not a parquet file" in titles
     again = ingest(RECIPE)
     assert _shortcut(again.report)
     assert again.report["warnings"] == first.report["warnings"]
@@ -176,7 +176,7 @@ def test_a_failed_run_records_no_fingerprint(
     assert fingerprint_file(workdir / "catalog.db", PIPELINE).exists()
     broken = lake / "broken_table"
     broken.mkdir()
-    (broken / "part-0.parquet").write_bytes(b"not parquet at all")
+    (broken / "part-0.parquet").write_bytes(b"PAR1 cut short")  # corrupt parquet
     failed = ingest(RECIPE)
     assert failed.exit_code == 1, failed.output
     assert not fingerprint_file(workdir / "catalog.db", PIPELINE).exists()

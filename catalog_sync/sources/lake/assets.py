@@ -13,9 +13,11 @@ from datahub.metadata.urns import DatasetUrn
 
 from catalog_sync.model import Asset, ContainerRef, Field, FieldKind, FieldStats, Profile
 from catalog_sync.sources.lake.arrow_fields import arrow_fields
+from catalog_sync.sources.lake.footer_stats import Nanoseconds
 from catalog_sync.sources.lake.fs import LakeRoot
 from catalog_sync.sources.lake.rollup import TableRollup
 from catalog_sync.sources.lake.scan import TableFolder
+from catalog_sync.sources.lake.table_log import TableLog
 
 _MAX_STAT_CHARS = 100
 
@@ -26,7 +28,7 @@ def stat_text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, dt.datetime | dt.date | dt.time):
+    if isinstance(value, dt.datetime | dt.date | dt.time | Nanoseconds):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | int | float):
         return str(value)
@@ -58,6 +60,7 @@ def _containers(folder: TableFolder) -> tuple[ContainerRef, ...]:
 
 
 def _fields(rollup: TableRollup) -> tuple[Field, ...]:
+    """The union of the files' schemas, drift described; partition keys flagged."""
     missing = rollup.missing_fields()
     conflicts = rollup.type_conflicts()
     keys = rollup.partition_keys
@@ -92,30 +95,46 @@ def _fields(rollup: TableRollup) -> tuple[Field, ...]:
     return tuple(fields)
 
 
-def _profile(rollup: TableRollup, column_count: int, timestamp_ms: int) -> Profile:
+def _log_fields(log: TableLog) -> tuple[Field, ...]:
+    """The schema the table's log declares, in the format's own types and ids."""
+    fields: list[Field] = []
+    for top in log.schema:
+        for field in arrow_fields(top, native_types=log.native_types):
+            fields.append(replace(
+                field, field_id=log.field_ids.get(field.path),
+                is_partition_key=field.path == top.name and top.name in log.partition_keys,
+            ))
+    return tuple(fields)
+
+
+def _profile(rollup: TableRollup, columns: list[str], timestamp_ms: int) -> Profile:
+    """Per top-level column: partition keys from their folder (or log) values, which are
+    what a reader of the table sees; other columns from the footers' statistics."""
     stats: list[FieldStats] = []
-    for name, seen in rollup.fields.items():
-        if pat.is_nested(seen.field.type):
+    for name in columns:
+        if name in rollup.partition_keys:
+            key_nulls, key_low, key_high = rollup.partition_stats(name)
+            stats.append(FieldStats(name, key_nulls, stat_text(key_low), stat_text(key_high)))
+            continue
+        seen = rollup.fields.get(name)
+        if seen is None or pat.is_nested(seen.field.type):
             continue
         rolled = rollup.column_stats(name)
         if rolled is None:
             continue
         null_count, low, high = rolled
         stats.append(FieldStats(name, null_count, stat_text(low), stat_text(high)))
-    for key in rollup.partition_keys:
-        if key not in rollup.fields:  # a key also stored in the files has its own statistics
-            null_count, low, high = rollup.partition_stats(key)
-            stats.append(FieldStats(key, null_count, stat_text(low), stat_text(high)))
     return Profile(
         row_count=rollup.rows,
-        column_count=column_count,
+        column_count=len(columns),
         timestamp_ms=timestamp_ms,
         size_bytes=rollup.bytes,
         fields=tuple(stats),
     )
 
 
-def _properties(folder: TableFolder, rollup: TableRollup) -> dict[str, str]:
+def _properties(folder: TableFolder, rollup: TableRollup, log: TableLog | None
+                ) -> dict[str, str]:
     location = folder.root.uri_of(folder.path)
     properties = {
         "location": location,
@@ -128,10 +147,14 @@ def _properties(folder: TableFolder, rollup: TableRollup) -> dict[str, str]:
         "last_modified": rollup.newest_mtime.isoformat(),
         "partition_count": str(len(rollup.partitions)),
     }
-    if rollup.partition_keys:
-        properties["partition_keys"] = ",".join(rollup.partition_keys)
+    keys = log.partition_keys if log is not None else tuple(rollup.partition_keys)
+    if keys:
+        properties["partition_keys"] = ",".join(keys)
     if rollup.bad_files:
         properties["unreadable_files"] = str(rollup.bad_files)
+    if log is not None:
+        properties.update(log.properties)
+        return properties  # the log defines the schema: files that differ are no drift
     missing = rollup.missing_fields()
     if missing:
         properties["schema_drift_missing_fields"] = ", ".join(
@@ -146,16 +169,20 @@ def _properties(folder: TableFolder, rollup: TableRollup) -> dict[str, str]:
 
 
 def table_asset(folder: TableFolder, rollup: TableRollup, *, env: str, instance: str | None,
-                profile: bool) -> Asset:
-    """The asset of one table folder."""
+                profile: bool, log: TableLog | None = None) -> Asset:
+    """The asset of one table folder (a Delta or Iceberg table when `log` is given)."""
     root = folder.root
-    fields = _fields(rollup)
-    top_level = [f for f in fields if "." not in f.path or f.is_partition_key]
+    fields = _fields(rollup) if log is None else _log_fields(log)
+    if log is None:
+        columns = [*rollup.fields, *(k for k in rollup.partition_keys if k not in rollup.fields)]
+    else:
+        columns = list(log.schema.names)
+    subtype = log.subtype if log is not None else "Table"
     timestamp_ms = rollup.newest_mtime_ns // 1_000_000
     facts = {
         "source": "lake",
         "platform": root.platform,
-        "subtype": "Table",
+        "subtype": subtype,
         "scheme": root.scheme,
         "path": folder.path,
         "table": folder.path.rsplit("/", 1)[-1],
@@ -165,15 +192,15 @@ def table_asset(folder: TableFolder, rollup: TableRollup, *, env: str, instance:
     return Asset(
         platform=root.platform,
         name=_dataset_name(root, folder.path),
-        subtype="Table",
+        subtype=subtype,
         env=env,
         instance=instance,
         display_name=folder.path.rsplit("/", 1)[-1],
         location=root.uri_of(folder.path),
         fields=fields,
-        properties=_properties(folder, rollup),
+        properties=_properties(folder, rollup, log),
         containers=_containers(folder),
-        profile=_profile(rollup, len(top_level), timestamp_ms) if profile else None,
+        profile=_profile(rollup, columns, timestamp_ms) if profile else None,
         facts=facts,
     )
 

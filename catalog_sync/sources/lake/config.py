@@ -19,11 +19,11 @@ class LakeSourceConfig(AssetSourceConfig):
     s3: S3Options = Field(default_factory=S3Options)
     gcs: GcsOptions = Field(default_factory=GcsOptions)
     read_concurrency: int = Field(
-        default=16, ge=1, le=256, description="Footers read at once from S3 or GCS (threads)."
+        default=16, ge=1, le=256, description="Object-store footer tails fetched at once (threads)."
     )
     read_processes: int = Field(
         default=0, ge=0, le=64,
-        description="Worker processes parsing local footers; 0 = one per CPU (at most 8).",
+        description="Worker processes parsing footers; 0 = one per CPU (at most 8).",
     )
     profile: bool = Field(
         default=True, description="Emit datasetProfile from footer statistics (no data read)."

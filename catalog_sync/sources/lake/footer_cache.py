@@ -21,22 +21,27 @@ from typing import Any
 import pyarrow as pa
 
 from catalog_sync.sources.lake.footer import ColumnStats, FileFooter
+from catalog_sync.sources.lake.footer_stats import Nanoseconds
 
 logger = logging.getLogger(__name__)
 
-# size, mtime_ns, rows, row_groups, codecs, schema (IPC), stats (JSON): one file's facts.
-Encoded = tuple[int, int, int, int, str, bytes, str]
+# size, mtime_ns, rows, row_groups, codecs, schema (IPC), stats (JSON), columns whose
+# statistics could not be converted (comma-separated): one file's facts.
+Encoded = tuple[int, int, int, int, str, bytes, str, str]
+# Bumped whenever what a row means changes (say, which statistics are trusted): a cache of
+# another version is emptied, so no run mixes old facts with new ones.
+VERSION = 2
 
 CREATE_TABLE = """
 CREATE TABLE IF NOT EXISTS footers (
     uri TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     rows INTEGER NOT NULL, row_groups INTEGER NOT NULL, codecs TEXT NOT NULL,
-    schema BLOB NOT NULL, stats TEXT NOT NULL, seen INTEGER NOT NULL
+    schema BLOB NOT NULL, stats TEXT NOT NULL, unconverted TEXT NOT NULL, seen INTEGER NOT NULL
 )"""
 SELECT_PREFIX = """
-SELECT uri, size, mtime_ns, rows, row_groups, codecs, schema, stats
+SELECT uri, size, mtime_ns, rows, row_groups, codecs, schema, stats, unconverted
 FROM footers WHERE uri >= ? AND uri < ?"""
-UPSERT = "INSERT OR REPLACE INTO footers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+UPSERT = "INSERT OR REPLACE INTO footers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 TOUCH = "UPDATE footers SET seen = ? WHERE uri = ?"
 TOUCH_PREFIX = "UPDATE footers SET seen = ? WHERE uri >= ? AND uri < ?"
 PRUNE_PREFIX = "DELETE FROM footers WHERE uri >= ? AND uri < ? AND seen < ?"
@@ -72,6 +77,8 @@ def enc_value(value: Any) -> Any:
         return ["h", value.isoformat()]
     if isinstance(value, dt.timedelta):
         return ["u", value // dt.timedelta(microseconds=1)]
+    if isinstance(value, Nanoseconds):
+        return ["N", [value.value, value.zone, value.time_of_day]]
     raise Unencodable(type(value).__name__)
 
 
@@ -82,6 +89,7 @@ _DECODERS: dict[str, Any] = {
     "d": dt.date.fromisoformat,
     "h": dt.time.fromisoformat,
     "u": lambda micros: dt.timedelta(microseconds=micros),
+    "N": lambda fields: Nanoseconds(*fields),
 }
 
 
@@ -116,7 +124,7 @@ def encode(footer: FileFooter) -> Encoded | None:
 
 def decode(path: str, row: Encoded, schemas: dict[bytes, pa.Schema]) -> FileFooter:
     """The footer a cache row stands for."""
-    size, mtime_ns, rows, row_groups, codecs, schema_bytes, stats = row
+    size, mtime_ns, rows, row_groups, codecs, schema_bytes, stats, unconverted = row
     return FileFooter(
         path=path, size=size, mtime_ns=mtime_ns, rows=rows, row_groups=row_groups,
         schema=_schema(schema_bytes, schemas),
@@ -125,38 +133,44 @@ def decode(path: str, row: Encoded, schemas: dict[bytes, pa.Schema]) -> FileFoot
             name: ColumnStats(nulls, dec_value(low), dec_value(high))
             for name, (nulls, low, high) in json.loads(stats).items()
         },
+        unconverted=tuple(unconverted.split("\0")) if unconverted else (),
     )
 
 
 # A footer as a worker process sends it back: plain values that pickle fast, the schema as IPC
 # bytes (memoised on arrival), and the statistics as cache JSON when the cache wants them.
-Wire = tuple[int, int, int, int, frozenset[str], bytes, dict[str, tuple[Any, ...]], str | None]
+Wire = tuple[
+    int, int, int, int, frozenset[str], bytes, dict[str, tuple[Any, ...]], tuple[str, ...],
+    str | None,
+]
 
 
 def to_wire(footer: FileFooter, *, for_cache: bool) -> Wire:
     stats = {n: (s.null_count, s.min_value, s.max_value) for n, s in footer.stats.items()}
     return (
         footer.size, footer.mtime_ns, footer.rows, footer.row_groups, footer.codecs,
-        footer.schema.serialize().to_pybytes(), stats,
+        footer.schema.serialize().to_pybytes(), stats, footer.unconverted,
         _stats_json(footer.stats) if for_cache else None,
     )
 
 
 def from_wire(path: str, wire: Wire, schemas: dict[bytes, pa.Schema]) -> FileFooter:
-    size, mtime_ns, rows, row_groups, codecs, schema_bytes, stats, _ = wire
+    size, mtime_ns, rows, row_groups, codecs, schema_bytes, stats, unconverted, _ = wire
     return FileFooter(
         path=path, size=size, mtime_ns=mtime_ns, rows=rows, row_groups=row_groups,
         schema=_schema(schema_bytes, schemas), codecs=codecs,
         stats={name: ColumnStats(*values) for name, values in stats.items()},
+        unconverted=unconverted,
     )
 
 
 def wire_row(wire: Wire) -> Encoded | None:
     """The cache row of a footer read by a worker (None: not cacheable, or not asked for)."""
-    size, mtime_ns, rows, row_groups, codecs, schema_bytes, _, stats_json = wire
+    size, mtime_ns, rows, row_groups, codecs, schema_bytes, _, unconverted, stats_json = wire
     if stats_json is None:
         return None
-    return (size, mtime_ns, rows, row_groups, ",".join(sorted(codecs)), schema_bytes, stats_json)
+    return (size, mtime_ns, rows, row_groups, ",".join(sorted(codecs)), schema_bytes, stats_json,
+            "\0".join(unconverted))
 
 
 def _prefix_range(prefix: str) -> tuple[str, str]:
@@ -175,6 +189,12 @@ class FooterCache:
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+                with self._db:
+                    self._db.execute("BEGIN")
+                    self._db.execute("DROP TABLE IF EXISTS footers")
+                    self._db.execute("DROP TABLE IF EXISTS tables")
+                    self._db.execute(f"PRAGMA user_version = {VERSION}")
             self._db.execute(CREATE_TABLE)
             self._db.execute(CREATE_MEMOS)
         except sqlite3.Error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -35,6 +36,12 @@ class GcsOptions(BaseModel):
     endpoint_url: str | None = None
     project_id: str | None = None
     anonymous: bool = False
+    access_token: SecretStr | None = Field(
+        default=None, description="An OAuth2 access token (else the default credentials chain)."
+    )
+    retry_seconds: float = Field(
+        default=60, gt=0, description="How long a failing GCS call is retried (pyarrow: 15 min)."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,38 +67,63 @@ def _secret(value: SecretStr | None, env: str) -> str | None:
     return value.get_secret_value() if value is not None else os.environ.get(env)
 
 
-def s3_filesystem(options: S3Options) -> pafs.S3FileSystem:
+def s3_settings(options: S3Options) -> dict[str, str]:
+    """The recipe's S3 options with the AWS environment filled in: `endpoint` (scheme://host),
+    `region`, `access_key`, `secret_key`, `session_token`, `anonymous` ("true"); unset left out.
+    One resolution for pyarrow, delta-rs and pyiceberg alike."""
+    settings: dict[str, str] = {}
     endpoint = options.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get(
         "AWS_ENDPOINT_URL"
     )
-    kwargs: dict[str, object] = {}
     if endpoint:
-        parsed = urlparse(endpoint if "://" in endpoint else f"https://{endpoint}")
-        kwargs["endpoint_override"] = parsed.netloc
-        kwargs["scheme"] = parsed.scheme
+        settings["endpoint"] = endpoint if "://" in endpoint else f"https://{endpoint}"
     region = options.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     if region:
-        kwargs["region"] = region
+        settings["region"] = region
     if options.anonymous:
+        settings["anonymous"] = "true"
+        return settings
+    key = _secret(options.access_key_id, "AWS_ACCESS_KEY_ID")
+    secret = _secret(options.secret_access_key, "AWS_SECRET_ACCESS_KEY")
+    token = _secret(options.session_token, "AWS_SESSION_TOKEN")
+    if key and secret:
+        settings.update(access_key=key, secret_key=secret)
+        if token:
+            settings["session_token"] = token
+    return settings
+
+
+def s3_filesystem(options: S3Options) -> pafs.S3FileSystem:
+    settings = s3_settings(options)
+    kwargs: dict[str, object] = {}
+    if "endpoint" in settings:
+        parsed = urlparse(settings["endpoint"])
+        kwargs["endpoint_override"] = parsed.netloc
+        kwargs["scheme"] = parsed.scheme
+    if "region" in settings:
+        kwargs["region"] = settings["region"]
+    if "anonymous" in settings:
         kwargs["anonymous"] = True
-    else:
-        key = _secret(options.access_key_id, "AWS_ACCESS_KEY_ID")
-        secret = _secret(options.secret_access_key, "AWS_SECRET_ACCESS_KEY")
-        token = _secret(options.session_token, "AWS_SESSION_TOKEN")
-        if key and secret:
-            kwargs.update(access_key=key, secret_key=secret)
-            if token:
-                kwargs["session_token"] = token
+    for key in ("access_key", "secret_key", "session_token"):
+        if key in settings:
+            kwargs[key] = settings[key]
     return pafs.S3FileSystem(**kwargs)
 
 
 def gcs_filesystem(options: GcsOptions) -> pafs.GcsFileSystem:
-    kwargs: dict[str, object] = {"anonymous": options.anonymous}
+    kwargs: dict[str, object] = {
+        "anonymous": options.anonymous,
+        "retry_time_limit": dt.timedelta(seconds=options.retry_seconds),
+    }
     if options.endpoint_url:
         parsed = urlparse(options.endpoint_url)
         kwargs.update(endpoint_override=parsed.netloc, scheme=parsed.scheme)
     if options.project_id:
         kwargs["project_id"] = options.project_id
+    if options.access_token is not None and not options.anonymous:
+        kwargs["access_token"] = options.access_token.get_secret_value()
+        # pyarrow wants an expiry with a token; the token's own lifetime is the server's affair.
+        kwargs["credential_token_expiration"] = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
     return pafs.GcsFileSystem(**kwargs)
 
 

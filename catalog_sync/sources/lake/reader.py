@@ -1,115 +1,164 @@
 """Reading footers many at a time and across tables, results in order, with bounded look-ahead.
 
-Parsing a local footer is CPU work under the GIL, so local files go to worker processes once a
-lake is big enough to pay for them; object stores are latency-bound, so their files go to
-threads. Results come back as plain values (footer_cache.Wire) that pickle fast.
+Parsing is CPU work under the GIL and can crash inside pyarrow, so it always happens in worker
+processes (catalog_sync.sources.lake.workers); local files are read there too, in chunks.
+Object stores are latency-bound: their tails are fetched by threads here, then parsed in the
+workers. A table's results come back in file order.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import pyarrow.fs as pafs
 
-from catalog_sync.sources.lake import footer
-from catalog_sync.sources.lake.footer_cache import Wire, to_wire
-
-# One file's outcome: its footer as a worker sends it back, or why it is unreadable.
-Result = Wire | str
-Item = tuple[str, int, int | None]  # path, size, mtime_ns
+from catalog_sync.sources.lake import workers
+from catalog_sync.sources.lake.footer_worker import (
+    CRASHED,
+    Item,
+    Result,
+    Skipped,
+    fetch_tail,
+    parse_tails,
+    read_local,
+)
 
 Tag = TypeVar("Tag")
 
-PROCESS_THRESHOLD = 512  # local files seen before worker processes start paying off
-CHUNK = 64  # local files per process task
+CHUNK = 64  # files per worker task
 LOOK_AHEAD_FILES = 2048  # files submitted and not yet consumed, at most (memory stays flat)
 LOOK_AHEAD_TABLES = 64
-
-
-def read_one(filesystem: pafs.FileSystem, item: Item, for_cache: bool) -> Result:
-    path, size, mtime_ns = item
-    info = pafs.FileInfo(path, pafs.FileType.File, size=size, mtime_ns=mtime_ns)
-    try:
-        read = footer.read_footer(filesystem, info)
-    except footer.FOOTER_ERRORS as err:
-        return str(err) or type(err).__name__
-    return to_wire(read, for_cache=for_cache)
-
-
-def _read_chunk(filesystem: pafs.FileSystem, items: list[Item], for_cache: bool) -> list[Result]:
-    return [read_one(filesystem, item, for_cache) for item in items]
 
 
 def default_processes() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
+@dataclass(slots=True)
+class _Part:
+    """Some of a table's files in flight: a worker chunk (local) or fetches (object store)."""
+
+    items: list[Item]
+    chunk: Future[list[Result]] | None = None
+    pool: ProcessPoolExecutor | None = None
+    tails: list[Future[bytes | Skipped]] | None = None
+
+
 class FooterReader(Generic[Tag]):
     """`stream(jobs)` reads each job's files and yields `(tag, results)` in job order."""
 
     def __init__(self, *, processes: int, threads: int, for_cache: bool) -> None:
-        self.processes = processes
+        self.processes = max(1, processes)
         self.threads = threads
         self.for_cache = for_cache  # results carry their statistics as cache JSON too
-        self._local_seen = 0
-        self._process_pool: ProcessPoolExecutor | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_error: BaseException | None = None
+        self._starting: threading.Thread | None = None
         self._thread_pool: ThreadPoolExecutor | None = None
 
     def __enter__(self) -> FooterReader[Tag]:
+        # The workers start while the lake is being listed.
+        self._starting = threading.Thread(target=self._start_pool, name="footer-pool-start")
+        self._starting.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for pool in (self._process_pool, self._thread_pool):
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+        if self._starting is not None:
+            self._starting.join()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._thread_pool is not None:
+            self._thread_pool.shutdown(wait=True, cancel_futures=True)
 
-    def _pool(self, local: bool) -> Executor | None:
-        if not local:
-            if self._thread_pool is None:
-                self._thread_pool = ThreadPoolExecutor(self.threads, "footer")
-            return self._thread_pool
-        if self.processes <= 1 or self._local_seen <= PROCESS_THRESHOLD:
-            return None
-        if self._process_pool is None:
-            # fork: workers start in milliseconds and need nothing re-imported
-            context = multiprocessing.get_context("fork")
-            self._process_pool = ProcessPoolExecutor(self.processes, mp_context=context)
-        return self._process_pool
+    def _start_pool(self) -> None:
+        try:
+            pool = workers.new_pool(self.processes)
+            workers.warm(pool)
+            self._pool = pool
+        except (OSError, BrokenProcessPool) as err:
+            self._pool_error = err
 
-    def _submit(self, filesystem: pafs.FileSystem, items: list[Item]) -> list[Future[Any]]:
-        local = isinstance(filesystem, pafs.LocalFileSystem)
-        if local:
-            self._local_seen += len(items)
-        pool = self._pool(local)
-        if pool is None:
-            done: Future[Any] = Future()
-            done.set_result(_read_chunk(filesystem, items, self.for_cache))
-            return [done]
-        if not local:
-            return [pool.submit(read_one, filesystem, item, self.for_cache) for item in items]
-        return [pool.submit(_read_chunk, filesystem, items[i : i + CHUNK], self.for_cache)
-                for i in range(0, len(items), CHUNK)]
+    def _processes(self) -> ProcessPoolExecutor:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        if self._pool_error is not None:
+            raise self._pool_error
+        if self._pool is None:
+            self._pool = workers.new_pool(self.processes)
+        return self._pool
+
+    def _submit_chunk(self, task: Any, chunk: Sequence[Any]) -> tuple[Future[Any], Any]:
+        pool = self._processes()
+        try:
+            return pool.submit(task, chunk, self.for_cache), pool
+        except BrokenProcessPool:  # broken by an earlier crash: a fresh pool
+            self._drop(pool)
+            pool = self._processes()
+            return pool.submit(task, chunk, self.for_cache), pool
+
+    def _drop(self, pool: ProcessPoolExecutor | None) -> None:
+        if pool is not None and pool is self._pool:
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def _submit(self, filesystem: pafs.FileSystem, items: list[Item]) -> list[_Part]:
+        if isinstance(filesystem, pafs.LocalFileSystem):
+            parts = []
+            for start in range(0, len(items), CHUNK):
+                chunk = items[start : start + CHUNK]
+                future, pool = self._submit_chunk(read_local, chunk)
+                parts.append(_Part(chunk, chunk=future, pool=pool))
+            return parts
+        if self._thread_pool is None:
+            self._thread_pool = ThreadPoolExecutor(self.threads, "footer")
+        fetches = [self._thread_pool.submit(fetch_tail, filesystem, item) for item in items]
+        return [_Part(items, tails=fetches)]
+
+    def _chunk_results(self, task: Any, chunk: Sequence[Any], future: Future[list[Result]],
+                       pool: ProcessPoolExecutor | None) -> list[Result]:
+        """A chunk's results; when its worker died, each of its files read again alone."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._drop(pool)
+            again = workers.isolated(partial(task, for_cache=self.for_cache), chunk)
+            return [Skipped(CRASHED, r.reason) if isinstance(r, workers.Crashed) else r
+                    for r in again]
+
+    def _results(self, part: _Part) -> list[Result]:
+        if part.chunk is not None:
+            return self._chunk_results(read_local, part.items, part.chunk, part.pool)
+        tails = [f.result() for f in part.tails or []]
+        fetched = [(item, tail) for item, tail in zip(part.items, tails, strict=True)
+                   if isinstance(tail, bytes)]
+        submitted = []
+        for start in range(0, len(fetched), CHUNK):
+            chunk = fetched[start : start + CHUNK]
+            submitted.append((chunk, *self._submit_chunk(parse_tails, chunk)))
+        parsed = iter([r for chunk, future, pool in submitted
+                       for r in self._chunk_results(parse_tails, chunk, future, pool)])
+        return [next(parsed) if isinstance(tail, bytes) else tail for tail in tails]
 
     def stream(
         self, jobs: Iterable[tuple[Tag, pafs.FileSystem, list[Item]]]
     ) -> Iterator[tuple[Tag, list[Result]]]:
-        window: deque[tuple[Tag, int, list[Future[Any]]]] = deque()
+        window: deque[tuple[Tag, int, list[_Part]]] = deque()
         pending = 0
 
         def collect() -> tuple[Tag, list[Result]]:
             nonlocal pending
-            tag, count, futures = window.popleft()
+            tag, count, parts = window.popleft()
             pending -= count
-            results: list[Result] = []
-            for future in futures:
-                got = future.result()
-                results.extend(got if isinstance(got, list) else [got])
-            return tag, results
+            return tag, [result for part in parts for result in self._results(part)]
 
         for tag, filesystem, items in jobs:
             window.append((tag, len(items), self._submit(filesystem, items) if items else []))

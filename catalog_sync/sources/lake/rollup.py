@@ -12,8 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from catalog_sync.sources.lake.footer import FileFooter, merge_minmax
-
-HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder value Hive and Spark write for null
+from catalog_sync.sources.lake.scan import HIVE_NULL
 
 
 @dataclass
@@ -64,6 +63,7 @@ class TableRollup:
     partition_nulls: dict[str, int] = field(default_factory=dict)  # key -> rows under a null
     partition_values: dict[str, set[str]] = field(default_factory=dict)  # key -> non-empty
     bad_files: int = 0
+    not_parquet: int = 0  # of the bad files, those that are not parquet at all
 
     def add(self, footer: FileFooter, partition: tuple[tuple[str, str], ...]) -> None:
         self.files += 1

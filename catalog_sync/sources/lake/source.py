@@ -6,7 +6,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from catalog_sync.settings import get_settings
 from catalog_sync.sources.base import AssetSource, AssetSourceConfig, AssetSourceReport
 from catalog_sync.sources.lake.assets import catalogued_under, table_asset
 from catalog_sync.sources.lake.config import LakeSourceConfig
+from catalog_sync.sources.lake.delta import read_delta
 from catalog_sync.sources.lake.footer_cache import (
     Encoded,
     FooterCache,
@@ -34,13 +35,27 @@ from catalog_sync.sources.lake.footer_cache import (
     from_wire,
     wire_row,
 )
+from catalog_sync.sources.lake.footer_worker import (
+    CRASHED,
+    ENCRYPTED,
+    NOT_PARQUET,
+    UNREADABLE,
+    Item,
+    Result,
+    Skipped,
+)
 from catalog_sync.sources.lake.fs import LakeRoot, resolve_root
-from catalog_sync.sources.lake.reader import FooterReader, Item, Result, default_processes
+from catalog_sync.sources.lake.iceberg import read_iceberg
+from catalog_sync.sources.lake.layout import LayoutGuard
+from catalog_sync.sources.lake.reader import FooterReader, default_processes
 from catalog_sync.sources.lake.rollup import TableRollup
 from catalog_sync.sources.lake.scan import TableFolder, find_tables
+from catalog_sync.sources.lake.table_log import StoreOptions, TableLog, TableLogError
 from catalog_sync.sources.lake.table_memo import decode_rollup, encode_rollup, files_digest
 
 logger = logging.getLogger(__name__)
+
+SKIPPED_TITLES = (UNREADABLE, NOT_PARQUET, ENCRYPTED, CRASHED)
 
 
 @dataclass
@@ -59,12 +74,26 @@ class LakeSourceReport(AssetSourceReport):
 @dataclass(slots=True)
 class _Job:
     """A table folder and what the cache knows of it: per file its cache row when unchanged
-    (None: to be read), or the whole finished rollup when no file changed."""
+    (None: to be read), or the whole finished rollup when no file changed. A Delta or Iceberg
+    table's files are the live ones its `log` lists."""
 
     folder: TableFolder
     known: list[Encoded | None]
     digest: str = ""
     memo: TableRollup | None = None
+    log: TableLog | None = None
+
+    @property
+    def files(self) -> list[pafs.FileInfo]:
+        return [f.info for f in self.log.files] if self.log else self.folder.files
+
+    def partitions(self) -> list[tuple[tuple[str, str], ...]]:
+        if self.log is not None:
+            return [f.partition for f in self.log.files]
+        return [self.folder.partition_of(info.path) for info in self.folder.files]
+
+    def records(self) -> list[int | None]:
+        return [f.records for f in self.log.files] if self.log else [None] * len(self.files)
 
 
 def _checked_roots(config: LakeSourceConfig) -> list[LakeRoot]:
@@ -84,6 +113,11 @@ def _checked_roots(config: LakeSourceConfig) -> list[LakeRoot]:
     return roots
 
 
+def _dataset_path(folder: TableFolder) -> str:
+    """The dataset name a table folder gets (its path; without `/` in a bucket)."""
+    return folder.path.lstrip("/") if folder.root.bucket else folder.path
+
+
 @platform_name("File")
 @config_class(LakeSourceConfig)
 @support_status(SupportStatus.BETA)
@@ -100,6 +134,8 @@ class LakeSource(AssetSource):
         self.report = LakeSourceReport()
         self.roots = _checked_roots(config)
         self._schemas: dict[bytes, Any] = {}  # serialized schema -> pyarrow schema, shared
+        self._layout = LayoutGuard(self, env=config.env, instance=config.platform_instance)
+        self._store = StoreOptions(config.s3, config.gcs)
 
     @classmethod
     def create(cls, config_dict: dict[str, Any], ctx: PipelineContext) -> LakeSource:
@@ -111,9 +147,10 @@ class LakeSource(AssetSource):
         assert isinstance(config, LakeSourceConfig)
         _checked_roots(config)
 
-    REPLAYABLE_WARNINGS = frozenset(
-        {"Folder not listable", "Unreadable parquet file", "Schema drift: type conflict"}
-    )
+    REPLAYABLE_WARNINGS = frozenset({
+        "Folder not listable", "Schema drift: type conflict", "Statistics not converted",
+        "Stray file beside tables", "Layout changed: dataset kept", *SKIPPED_TITLES,
+    })
 
     def listed_inputs(self) -> list[Path] | None:
         """The local roots, when the run reads only what their listing vouches for: footers
@@ -127,24 +164,35 @@ class LakeSource(AssetSource):
 
     def _tables(self) -> Iterator[TableFolder]:
         for root in self.roots:
-            unlisted = partial(self._unlisted, root)
-            for folder in find_tables(root, self.config.include, self.config.exclude, unlisted):
+            unlisted = partial(self._layout.unlisted, root)
+            stray = partial(self._layout.stray, root)
+            for folder in find_tables(root, self.config.include, self.config.exclude,
+                                      unlisted, stray):
+                self._layout.seen.add(_dataset_path(folder))
                 progress.discovered("files", len(folder.files))
                 yield folder
 
-    def _unlisted(self, root: LakeRoot, path: str, err: OSError) -> None:
-        """A folder that cannot be listed is not a deleted one: the tables catalogued under it
-        stay as they are (kept in the stale-removal state, nothing re-emitted)."""
-        tables = catalogued_under(root, path, self.last_urns(), env=self.config.env,
-                                  instance=self.config.platform_instance)
-        for asset in tables:
-            self.keep_asset(asset)
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        self.report.warning(
-            title="Folder not listable",
-            message=f"skipped, {len(tables)} catalogued tables under it kept: {reason}",
-            context=root.uri_of(path),
-        )
+    def _log(self, folder: TableFolder) -> TableLog | None:
+        """A Delta or Iceberg table's live state; None (a failure, its dataset kept) when its
+        log cannot be read: without it the live files cannot be known."""
+        read = read_delta if folder.format == "delta" else read_iceberg
+        try:
+            return read(folder.root, folder.path, self._store)
+        except TableLogError as err:
+            uri = folder.root.uri_of(folder.path)
+            what = "Delta log" if folder.format == "delta" else "Iceberg metadata"
+            self.report.warning(title=f"{what} unreadable", message=err.reason, context=uri)
+            self.report.failure(
+                title="Table not ingested",
+                message=f"its live files cannot be known without its {what}; the catalogued "
+                        "dataset is kept",
+                context=uri,
+            )
+            for asset in catalogued_under(folder.root, folder.path, self.last_urns(),
+                                          env=self.config.env,
+                                          instance=self.config.platform_instance):
+                self.keep_asset(asset)
+            return None
 
     def _footer_cache(self) -> FooterCache | None:
         """The cache file: configured, else beside the catalog or file sink this run writes.
@@ -177,7 +225,12 @@ class LakeSource(AssetSource):
         for folder in self._tables():
             uri_of = folder.root.uri_of
             job = _Job(folder, [])
-            if cache is not None:
+            if folder.format != "parquet":
+                job.log = self._log(folder)
+                if job.log is None:
+                    continue
+                progress.discovered("files", len(job.log.files))
+            elif cache is not None:
                 job.digest = files_digest(folder.path, folder.files)
                 job.memo = self._memo(cache, uri_of(folder.path), job.digest)
                 if job.memo is not None:
@@ -185,7 +238,7 @@ class LakeSource(AssetSource):
                     continue
             cached = cache.table(uri_of(folder.path)) if cache is not None else {}
             missing: list[Item] = []
-            for info in folder.files:
+            for info in job.files:
                 row = cached.get(uri_of(info.path))
                 if row is not None and (row[0], row[1]) == (info.size, info.mtime_ns):
                     job.known.append(row)
@@ -217,7 +270,10 @@ class LakeSource(AssetSource):
                 for job, results in reader.stream(self._jobs(cache)):
                     folder = job.folder
                     rollup = self._rollup(job, results, cache)
-                    progress.done("files", len(folder.files))
+                    progress.done("files", len(job.files))
+                    if rollup.files == 0 and rollup.bad_files == rollup.not_parquet:
+                        # Nothing parquet here after all: not a table (each file was named).
+                        continue
                     if rollup.files == 0:
                         # No dataset: stale removal must not take the table for gone.
                         self.report.failure(
@@ -226,17 +282,20 @@ class LakeSource(AssetSource):
                             context=folder.root.uri_of(folder.path),
                         )
                         continue
-                    self._note_drift(folder, rollup)
+                    if job.log is None:
+                        self._note_drift(folder, rollup)
                     self.report.files += rollup.files
                     self.report.rows += rollup.rows
                     self.report.bytes += rollup.bytes
                     asset = table_asset(
                         folder, rollup, env=self.config.env,
                         instance=self.config.platform_instance, profile=self.config.profile,
+                        log=job.log,
                     )
                     self.report.scan_seconds += time.perf_counter() - resumed
                     yield asset
                     resumed = time.perf_counter()
+            self._layout.keep_moved(self.roots)
             if cache is not None:
                 for root in self.roots:
                     cache.prune(root.uri_of(root.path))
@@ -259,7 +318,9 @@ class LakeSource(AssetSource):
         fresh: list[tuple[str, Encoded]] = []
         unchanged: list[str] = []
         read = iter(results)
-        for info, row in zip(folder.files, job.known, strict=True):
+        for info, row, partition, records in zip(
+            job.files, job.known, job.partitions(), job.records(), strict=True
+        ):
             uri = folder.root.uri_of(info.path)
             if row is not None:
                 unchanged.append(uri)
@@ -268,24 +329,34 @@ class LakeSource(AssetSource):
             else:
                 result = next(read)
                 self.report.footers_read += 1
-                if isinstance(result, str):
+                logger.debug("footer read: %s", uri)
+                if isinstance(result, Skipped):
                     rollup.bad_files += 1
+                    rollup.not_parquet += result.title == NOT_PARQUET
                     self.report.unreadable_files += 1
-                    # A warning (issue 2): the table is still emitted from its other files,
-                    # so stale removal has nothing to drop because of it. A folder with no
-                    # readable file at all is a failure (see `assets`).
+                    # A warning: the table is still emitted from its other files, so stale
+                    # removal has nothing to drop because of it. A folder with no readable
+                    # parquet file at all is a failure (see `assets`).
                     self.report.warning(
-                        title="Unreadable parquet file",
-                        message=f"skipped: {result}".splitlines()[0][:300],
+                        title=result.title,
+                        message=f"skipped: {result.reason}".splitlines()[0][:300],
                         context=uri,
                     )
                     continue
                 footer = from_wire(info.path, result, self._schemas)
                 if cache is not None and (new_row := wire_row(result)) is not None:
                     fresh.append((uri, new_row))
-            rollup.add(footer, folder.partition_of(info.path))
+            if footer.unconverted:
+                self.report.warning(
+                    title="Statistics not converted",
+                    message=f"min/max left out for {', '.join(footer.unconverted)}",
+                    context=uri,
+                )
+            if records is not None and records != footer.rows:
+                footer = replace(footer, rows=records)  # the log's count is the table's
+            rollup.add(footer, partition)
         if cache is not None:
-            memo = encode_rollup(rollup) if not rollup.bad_files else None
+            memo = encode_rollup(rollup) if not rollup.bad_files and job.digest else None
             cache.save(fresh, unchanged, (table_uri, job.digest, memo))
         return rollup
 

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.fs as pafs
 
-from catalog_sync.sources.lake import footer, footer_cache, rollup
+from catalog_sync.sources.lake import footer, footer_cache, footer_stats, rollup
 from catalog_sync.sources.lake.footer_cache import Unencodable, dec_value, enc_value
 
 # The only classes a memo may rebuild: a stored name outside this map is refused.
@@ -27,7 +27,7 @@ _CLASSES: dict[str, type] = {
     cls.__name__: cls for cls in (rollup.TableRollup, rollup._FieldSeen, rollup._StatsSeen)
 }
 _CODE = hashlib.sha256(
-    b"".join(Path(m.__file__ or "").read_bytes() for m in (footer, footer_cache, rollup))
+    b"".join(Path(m.__file__ or "").read_bytes() for m in (footer, footer_cache, footer_stats, rollup))
 ).hexdigest()
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import decimal
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,18 +56,31 @@ def _lake(root: Path) -> list[str]:
     return files
 
 
+class _Reads(logging.Handler):
+    """Collects the paths of the source's `footer read: <uri>` debug lines."""
+
+    def __init__(self, paths: list[str]) -> None:
+        super().__init__(logging.DEBUG)
+        self.paths = paths
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == "footer read: %s":
+            self.paths.append(str(record.args[0]).removeprefix("file://"))  # type: ignore[index]
+
+
 @pytest.fixture
-def footer_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Paths passed to `read_footer` (the lake is small, so reads happen in this process)."""
+def footer_reads() -> Iterator[list[str]]:
+    """Paths whose footers the lake source read (in its worker processes), in order."""
     calls: list[str] = []
-    real = footer.read_footer
-
-    def counting(filesystem: pafs.FileSystem, info: pafs.FileInfo) -> footer.FileFooter:
-        calls.append(info.path)
-        return real(filesystem, info)
-
-    monkeypatch.setattr(footer, "read_footer", counting)
-    return calls
+    source_logger = logging.getLogger("catalog_sync.sources.lake.source")
+    handler, level = _Reads(calls), source_logger.level
+    source_logger.addHandler(handler)
+    source_logger.setLevel(logging.DEBUG)
+    try:
+        yield calls
+    finally:
+        source_logger.removeHandler(handler)
+        source_logger.setLevel(level)
 
 
 def _catalog_run(
@@ -148,29 +163,34 @@ def test_worker_processes_give_the_same_catalog(
 ) -> None:
     _lake(workdir / "lake")
     (workdir / "lake" / "flat" / "broken.parquet").write_bytes(b"PAR1 not really")
-    # An unreadable file is a warning (exit 0), read the same way in and out of process.
-    in_process = _catalog_run(workdir, "one.db", 0, read_processes=1, incremental=False)
-    monkeypatch.setattr(reader, "PROCESS_THRESHOLD", 0)
+    # An unreadable file is a warning (exit 0), read the same way by one worker or several.
+    one = _catalog_run(workdir, "one.db", 0, read_processes=1, incremental=False)
     monkeypatch.setattr(reader, "CHUNK", 2)
     pooled = _catalog_run(workdir, "pool.db", 0, read_processes=2, incremental=False)
-    assert pooled == in_process
+    assert pooled == one
 
 
-def test_local_footers_parse_like_pyarrow_and_leave_bad_files_to_it(tmp_path: Path) -> None:
-    """The local fast path (plain reads + FileMetaData's own parser) must give pyarrow's answer,
-    and hand anything odd back to pyarrow, whose error names the problem."""
-    path = write_parquet(tmp_path, "t/a.parquet", _rich(0), row_group_size=6)
-    fast = footer._local_metadata(path, os.path.getsize(path))
-    assert fast is not None
-    slow = pq.read_metadata(path)
-    assert fast.equals(slow) and fast.to_dict() == slow.to_dict()
-    assert fast.schema.to_arrow_schema() == slow.schema.to_arrow_schema()
+@pytest.mark.parametrize("columns", [3, 1500])  # 1,500 columns: a footer above 64 KiB
+def test_a_footer_parsed_from_the_tail_is_pyarrows_own(tmp_path: Path, columns: int) -> None:
+    """The tail alone, parsed by pyarrow's public reader, gives what pyarrow reads from the
+    whole file; odd files are refused with a reason."""
+    table = _rich(0) if columns == 3 else pa.table({f"c{i}": [i] for i in range(columns)})
+    path = write_parquet(tmp_path, "t/a.parquet", table, row_group_size=6)
+    local = pafs.LocalFileSystem()
+    tail = footer.tail_bytes(local, path, os.path.getsize(path))
+    assert (len(tail) > 64 * 1024) is (columns > 3)
+    read = footer.parse_footer(tail, local.get_file_info(path))
+    whole = pq.ParquetFile(path)
+    assert read.schema == whole.schema_arrow
+    assert (read.rows, read.row_groups) == (whole.metadata.num_rows, whole.metadata.num_row_groups)
     truncated = tmp_path / "t" / "cut.parquet"
     truncated.write_bytes(Path(path).read_bytes()[:-20])
-    assert footer._local_metadata(str(truncated), truncated.stat().st_size) is None
+    with pytest.raises(ValueError, match="truncated or corrupt"):
+        footer.read_footer(local, local.get_file_info(str(truncated)))
     lying = tmp_path / "t" / "lying.parquet"
     lying.write_bytes(b"PAR1" + b"\0" * 8 + (10**6).to_bytes(4, "little") + b"PAR1")
-    assert footer._local_metadata(str(lying), lying.stat().st_size) is None
+    with pytest.raises(ValueError, match="exceeds the file size"):
+        footer.read_footer(local, local.get_file_info(str(lying)))
 
 
 def test_a_table_memo_gives_back_the_same_rollup(tmp_path: Path) -> None:

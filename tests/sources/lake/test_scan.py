@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -10,7 +12,7 @@ import pytest
 from catalog_sync.sources.lake.fs import GcsOptions, S3Options, resolve_root
 from catalog_sync.sources.lake.scan import find_tables
 from catalog_sync.store.lite.index import read_entries
-from tests.support.lake import ingest_json, write_parquet, write_recipe
+from tests.support.lake import ingest, ingest_json, write_parquet, write_recipe
 
 ONE = pa.table({"x": [1]})
 
@@ -25,9 +27,11 @@ LAYOUT = {
     ],
     "zone/raw/clicks": ["dt=2024-01-01/f.parquet", "dt=2024-01-02/f.parquet"],
     "zone/curated/users": ["users.parquet"],
-    "mixed": ["top.parquet", "sub/inner.parquet"],
+    "mixed/sub": ["inner.parquet"],  # `mixed/top.parquet` beside it is a stray file
+    "mixed/inner_notes": ["a.parquet", "docs/readme.txt"],  # docs/ holds no table: it belongs
 }
-HIDDEN = ["flat/_SUCCESS", "flat/.a.parquet.crc", "_tmp/t/x.parquet", "sales/_delta_log/0.json",
+STRAY = ["mixed/top.parquet"]
+HIDDEN = ["flat/_SUCCESS", "flat/.a.parquet.crc", "_tmp/t/x.parquet", "sales/_temporary/0.json",
           ".staging/t/x.parquet"]
 
 
@@ -37,6 +41,8 @@ def lake(tmp_path: Path) -> Path:
     for table, files in LAYOUT.items():
         for file in files:
             write_parquet(root, f"{table}/{file}", ONE)
+    for file in STRAY:
+        write_parquet(root, file, ONE)
     for hidden in HIDDEN:
         (root / hidden).parent.mkdir(parents=True, exist_ok=True)
         (root / hidden).write_bytes(b"not parquet")
@@ -70,13 +76,13 @@ def test_partition_of_reads_key_value_folders_at_any_depth(lake: Path) -> None:
         (("year", "2024"), ("month", "01"), ("day", "02")),
         (("year", "2024"), ("month", "02"), ("day", "01")),
     ]
-    mixed = next(t for t in find_tables(root) if t.relative == "mixed")
+    mixed = next(t for t in find_tables(root) if t.relative == "mixed/sub")
     assert {mixed.partition_of(f.path) for f in mixed.files} == {()}
 
 
 def test_include_and_exclude_globs_select_tables(lake: Path) -> None:
     assert set(_tables(lake, include=["zone/*"])) == {"zone/raw/clicks", "zone/curated/users"}
-    assert set(_tables(lake, exclude=["zone/*", "mixed"])) == {"flat", "sales", "events"}
+    assert set(_tables(lake, exclude=["zone/*", "mixed/*"])) == {"flat", "sales", "events"}
 
 
 def test_a_root_that_is_itself_a_table_is_one_dataset(tmp_path: Path) -> None:
@@ -105,3 +111,56 @@ def test_a_stray_non_data_file_does_not_make_a_table(lake: Path) -> None:
 
 def test_file_uri_and_plain_path_find_the_same_tables(lake: Path) -> None:
     assert _tables(f"file://{lake}") == _tables(lake)
+
+
+def test_stray_files_beside_tables_are_warnings_not_a_merged_table(workdir: Path) -> None:
+    lake = workdir / "lake"
+    write_parquet(lake, "sales/orders/f.parquet", pa.table({"id": [1, 2]}))
+    write_parquet(lake, "sales/customers/f.parquet", pa.table({"name": ["a"]}))
+    write_parquet(lake, "sales/copied.parquet", pa.table({"x": [1]}))
+    report = ingest_json(write_recipe(workdir / "r.yml", {"paths": [str(lake)]}))
+    names = sorted(e.name for e in read_entries(workdir / "catalog.db")
+                   if e.entity_type == "dataset")
+    assert names == [f"{lake}/sales/customers", f"{lake}/sales/orders"]
+    assert [(w["title"], w["context"]) for w in report["warnings"]] == [
+        ("Stray file beside tables", f"file://{lake}/sales/copied.parquet")
+    ]
+    assert (report["datasets"], report["rows"]) == (2, 3)
+
+
+def test_a_layout_change_keeps_datasets_whose_folders_still_exist(workdir: Path) -> None:
+    lake = workdir / "lake"
+    write_parquet(lake, "sales/orders/f.parquet", pa.table({"id": [1, 2]}))
+    write_parquet(lake, "sales/customers/f.parquet", pa.table({"name": ["a"]}))
+    write_parquet(lake, "gone/f.parquet", pa.table({"id": [1]}))
+    recipe = write_recipe(workdir / "r.yml", {"paths": [str(lake)]})
+    ingest_json(recipe)
+    # A partition folder makes `sales` itself a table; `gone` really is gone.
+    write_parquet(lake, "sales/region=eu/f.parquet", pa.table({"id": [3]}))
+    shutil.rmtree(lake / "gone")
+    report = ingest_json(recipe)
+    contexts = sorted(c for w in report["warnings"]
+                      if w["title"] == "Layout changed: dataset kept"
+                      for c in w["context"].split("; "))
+    assert contexts == [f"file://{lake}/sales/customers", f"file://{lake}/sales/orders"]
+    assert report["soft_deleted"] == 1  # only `gone`
+    removed = {e.name: e.removed for e in read_entries(workdir / "catalog.db")
+               if e.entity_type == "dataset"}
+    assert removed == {f"{lake}/sales": False, f"{lake}/sales/orders": False,
+                       f"{lake}/sales/customers": False}  # `gone` soft-deleted: not listed
+
+
+def test_files_that_are_not_parquet_are_warnings_never_a_failed_table(workdir: Path) -> None:
+    lake = workdir / "lake"
+    write_parquet(lake, "t/000000_0", pa.table({"x": [1, 2]}))  # Hive's extension-less parquet
+    (lake / "t" / "000001_0").write_text("id,name\n1,a\n")  # extension-less CSV
+    (lake / "csv_only").mkdir()
+    (lake / "csv_only" / "000000_0").write_text("id,name\n1,a\n")
+    result = ingest(str(write_recipe(workdir / "r.yml", {"paths": [str(lake)]})), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["failures"] == []
+    contexts = {c for w in report["warnings"] if w["title"] == "Not a parquet file"
+                for c in w["context"].split("; ")}
+    assert contexts == {f"file://{lake}/t/000001_0", f"file://{lake}/csv_only/000000_0"}
+    assert (report["datasets"], report["files"], report["rows"]) == (1, 1, 2)

@@ -26,6 +26,7 @@ TYPE_CLASS = {
     "blob": "BytesType", "point": "RecordType", "point.x": "NumberType", "point.y": "NumberType",
     "point.meta": "RecordType", "point.meta.source": "StringType", "scores": "ArrayType",
     "boxes": "ArrayType", "boxes.w": "NumberType", "boxes.h": "NumberType", "attrs": "MapType",
+    "attrs.key": "StringType", "attrs.value": "StringType",
 }
 
 def _type_name(field: dict[str, Any]) -> str:
