@@ -118,7 +118,7 @@ class DatabaseSource(AssetSource):
                 instance = instance_for(target, self.config.platform_instance,
                                         self.config.platform_instance_by_name)
             except BadInputError as err:
-                self._fail(target.label, "Binding not read", str(err), self._context(target))
+                self._fail(target.label, "Binding not ingested", str(err), self._context(target))
                 continue
             placed.append(replace(target, instance=instance))
         return placed

@@ -99,7 +99,7 @@ def test_a_template_field_a_binding_lacks_fails_that_binding(
     code, report = _ingest(_recipe(workdir, '    platform_instance: "{binding_provider}"\n'))
     assert code == 1
     assert [(f["title"], f["context"]) for f in report["failures"]] == [  # type: ignore[index]
-        ("Binding not read", "binding without")]
+        ("Binding not ingested", "binding without")]
     assert report["datasets"] == 7
 
 
