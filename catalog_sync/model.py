@@ -23,6 +23,7 @@ class FieldKind(StrEnum):
     ARRAY = "array"
     MAP = "map"
     STRUCT = "struct"
+    ENUM = "enum"
     NULL = "null"
     OTHER = "other"
 
@@ -40,6 +41,14 @@ class Field:
     is_partition_key: bool = False
     is_primary_key: bool = False
     field_id: int | None = None  # the table format's own id of the column (Iceberg)
+    # Database columns: what fills them when it is not a default (a stored generated column's
+    # expression; an identity column's `always` / `by default`), the domain they are declared
+    # with, an enum's labels in order, an array's element type.
+    generated: str | None = None
+    identity: str | None = None
+    domain: str | None = None
+    enum_labels: tuple[str, ...] = ()
+    element_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,15 @@ class ForeignKey:
     columns: tuple[str, ...]
     target_name: str
     target_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Upstream:
+    """Another asset of the same source this one is computed from (a view's tables), and the
+    columns of it that are read (empty when the source cannot say)."""
+
+    name: str
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +107,8 @@ class ContainerRef:
 
     `key` identifies the container among its siblings; `kind` picks the DataHub subtype.
     A container with `facts` is tagged by the same rules as assets (a database carries its
-    binding's tags); one without is never tagged.
+    binding's tags); one without is never tagged. `env_as_instance` mints the key as DataHub's
+    SQL sources do (env standing in for a missing platform instance), so the URNs are theirs.
     """
 
     kind: str
@@ -98,6 +117,7 @@ class ContainerRef:
     properties: tuple[tuple[str, str], ...] = ()
     description: str | None = None
     facts: tuple[tuple[str, str], ...] = ()
+    env_as_instance: bool = False
 
 
 @dataclass(slots=True)
@@ -118,6 +138,7 @@ class Asset:
     location: str | None = None
     fields: tuple[Field, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
+    upstreams: tuple[Upstream, ...] = ()
     properties: dict[str, str] = field(default_factory=dict)
     containers: tuple[ContainerRef, ...] = ()
     binding: BindingRef | None = None

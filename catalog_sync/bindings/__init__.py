@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from catalog_sync.bindings.folder import BindingError
 from catalog_sync.bindings.model import Binding, normalize_type, validate_binding_name
 from catalog_sync.bindings.reader import BindingRootError, read_bindings
 
 __all__ = [
     "Binding",
+    "BindingError",
     "BindingRootError",
     "normalize_type",
     "read_bindings",

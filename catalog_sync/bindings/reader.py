@@ -1,26 +1,29 @@
-"""Reading a binding root through pyservicebinding, keeping each binding's folder name.
+"""Reading `$SERVICE_BINDING_ROOT`: a folder per binding, each kept under its folder name.
 
-pyservicebinding returns one dict per folder in `os.listdir` order and drops the names; it also
-returns untyped folders. This wrapper pairs its results with the folder names (same listing),
-skips hidden entries (Kubernetes' `..data`), and ignores untyped folders with a warning, as the
-servicebinding.io spec says.
+The folders are read directly (`bindings.folder`), not through pyservicebinding, which drops
+folder names, keeps untyped folders, reads every file as text (binary keystores fail it) and
+follows links anywhere. As the servicebinding.io spec says, a folder without a `type` entry is
+ignored with a warning, unless the caller names its type (`types_by_name`: a CloudNativePG or
+Crunchy PGO secret mounted as a binding has no `type`). A folder is filtered by name, then
+type, then provider before anything else in it is read. One malformed folder is one
+`BindingError` for `on_error`; the other bindings are still read.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from pyservicebinding.binding import ServiceBinding
-
+from catalog_sync.bindings.entries import READ_ENTRIES
+from catalog_sync.bindings.folder import BindingError, read_entries
 from catalog_sync.bindings.model import Binding, normalize_type
 from catalog_sync.errors import BadInputError
 
 logger = logging.getLogger(__name__)
 
 Warn = Callable[[str, str], None]
+OnError = Callable[[BindingError], None]
 
 
 class BindingRootError(BadInputError):
@@ -35,10 +38,36 @@ def _log_warning(context: str, message: str) -> None:
     logger.warning("%s: %s", context, message)
 
 
-def _reader(root: Path) -> ServiceBinding:
-    reader = ServiceBinding.__new__(ServiceBinding)
-    reader.root = str(root)  # the library reads only the env var; point it at our root
-    return reader
+def _raise(err: BindingError) -> None:
+    raise err
+
+
+def binding_folders(root: Path) -> list[str]:
+    """The visible folders under `root`, sorted; BindingRootError if it cannot be listed."""
+    if not root.exists():
+        raise BindingRootError(str(root), "not found")
+    if not root.is_dir():
+        raise BindingRootError(str(root), "not a folder")
+    try:
+        names = sorted(p.name for p in root.iterdir() if not p.name.startswith("."))
+    except OSError as err:
+        raise BindingRootError(str(root), f"unreadable ({err.strerror or err})") from err
+    return [n for n in names if (root / n).is_dir()]
+
+
+def _type_of(name: str, entries: dict[str, str], types_by_name: Mapping[str, str],
+             warn: Warn, where: str) -> str | None:
+    """The folder's own `type` rules; the caller's type stands in only where it has none."""
+    own = entries.get("type")
+    given = types_by_name.get(name)
+    if own and given and normalize_type(own) != normalize_type(given):
+        warn(where, "the folder's `type` differs from binding_types_by_name; using the folder's")
+    if own:
+        return own
+    if given:
+        return given
+    warn(where, "binding folder has no `type` entry; ignored")
+    return None
 
 
 def read_bindings(
@@ -47,36 +76,36 @@ def read_bindings(
     types: set[str] | None = None,
     providers: set[str] | None = None,
     names: set[str] | None = None,
+    types_by_name: Mapping[str, str] | None = None,
     warn: Warn = _log_warning,
+    on_error: OnError = _raise,
+    disagree: Warn | None = None,
 ) -> list[Binding]:
-    """Typed bindings under `root`, sorted by name, filtered by name, type and provider."""
-    if not root.exists():
-        raise BindingRootError(str(root), "not found")
-    if not root.is_dir():
-        raise BindingRootError(str(root), "not a folder")
-    try:
-        folders = [d for d in os.listdir(root) if (root / d).is_dir()]
-        entries = _reader(root).all_bindings()
-    except OSError as err:
-        raise BindingRootError(str(root), f"unreadable ({err.strerror or err})") from err
-    except UnicodeDecodeError as err:  # an entry that is not text (binary or wrong encoding)
-        raise BindingRootError(str(root), "unreadable (an entry is not UTF-8 text)") from err
-    if len(folders) != len(entries):
-        raise BindingRootError(str(root), "changed while being read; try again")
+    """Bindings under `root`, sorted by name, filtered by name, type and provider. A folder
+    that cannot be read goes to `on_error` (by default raised), entries that disagree to
+    `disagree` (by default `warn`), folders ignored to `warn`."""
     wanted_types = {normalize_type(t) for t in types} if types else None
+    by_name = dict(types_by_name or {})
     found: list[Binding] = []
-    for name, values in zip(folders, entries, strict=True):
-        if name.startswith("."):
-            continue
-        if not values.get("type"):
-            warn(str(root / name), "binding folder has no `type` entry; ignored")
-            continue
-        binding = Binding.from_entries(name, values)
+    for name in binding_folders(root):
         if names and name not in names:
             continue
-        if wanted_types and binding.type not in wanted_types:
+        where = str(root / name)
+        try:
+            head = read_entries(root, name, ("type", "provider"))
+            kind = _type_of(name, head, by_name, warn, where)
+            if kind is None:
+                continue
+            if wanted_types and normalize_type(kind) not in wanted_types:
+                continue
+            if providers and head.get("provider") not in providers:
+                continue
+            entries = read_entries(root, name, READ_ENTRIES)
+            binding, conflicts = Binding.parse(name, {**entries, "type": kind})
+        except BindingError as err:
+            on_error(err)
             continue
-        if providers and binding.provider not in providers:
-            continue
+        for conflict in conflicts:
+            (disagree or warn)(where, conflict)
         found.append(binding)
-    return sorted(found, key=lambda b: b.name)
+    return found

@@ -147,7 +147,10 @@ def connection_for(resolved: ResolvedBinding, binding_root: Path | None) -> Conn
     come only from there). Without a binding root, the catalog's coordinates alone."""
     live: Binding | None = None
     if binding_root is not None:
-        found = read_bindings(binding_root, names={resolved.name})
+        # The catalog knows the binding's type: it stands in for a folder without one (an
+        # operator's secret mounted as a binding, catalogued with `binding_types_by_name`).
+        found = read_bindings(binding_root, names={resolved.name},
+                              types_by_name={resolved.name: resolved.type})
         if not found:
             raise BindingMissingError(
                 f"binding {resolved.name!r} named by the catalog is not under {binding_root}",

@@ -1,6 +1,7 @@
 """Container hierarchy (bucket, folder, database, schema) as DataHub container aspects.
 
-Keys are DataHub's own key classes, so the URNs match what DataHub's sources would mint.
+Keys are DataHub's own key classes, filled as DataHub's sources fill them (`ContainerRef.
+env_as_instance` for its SQL sources), so the URNs are the ones those sources mint.
 """
 
 from __future__ import annotations
@@ -48,10 +49,11 @@ def _subtype(kind: str, platform: str) -> str:
 def container_key(
     ref: ContainerRef, *, platform: str, instance: str | None, env: str
 ) -> ContainerKey:
-    """DataHub's key for one container level."""
+    """DataHub's key for one container level, with the fields DataHub's own sources fill."""
     key_class = _KEY_CLASSES[ref.kind]
     return key_class.model_validate(
-        {"platform": platform, "instance": instance, "env": env, **dict(ref.key)}
+        {"platform": platform, "instance": instance, "env": env, **dict(ref.key),
+         "backcompat_env_as_instance": ref.env_as_instance}
     )
 
 

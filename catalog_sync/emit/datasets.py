@@ -24,10 +24,15 @@ from datahub.metadata.schema_classes import (
     ContainerClass,
     DataPlatformInstanceClass,
     DatasetFieldProfileClass,
+    DatasetLineageTypeClass,
     DatasetProfileClass,
     DatasetPropertiesClass,
     DatasetSnapshotClass,
     DateTypeClass,
+    EnumTypeClass,
+    FineGrainedLineageClass,
+    FineGrainedLineageDownstreamTypeClass,
+    FineGrainedLineageUpstreamTypeClass,
     ForeignKeyConstraintClass,
     GlobalTagsClass,
     MapTypeClass,
@@ -47,6 +52,8 @@ from datahub.metadata.schema_classes import (
     SubTypesClass,
     TimeStampClass,
     TimeTypeClass,
+    UpstreamClass,
+    UpstreamLineageClass,
     ViewPropertiesClass,
 )
 
@@ -66,6 +73,7 @@ _TYPE_CLASSES: dict[FieldKind, Any] = {
     FieldKind.ARRAY: ArrayTypeClass,
     FieldKind.MAP: MapTypeClass,
     FieldKind.STRUCT: RecordTypeClass,
+    FieldKind.ENUM: EnumTypeClass,
     FieldKind.NULL: NullTypeClass,
     FieldKind.OTHER: NullTypeClass,
 }
@@ -75,6 +83,7 @@ _TYPE_CLASSES: dict[FieldKind, Any] = {
 _SNAPSHOT_ASPECTS = (
     StatusClass, DatasetPropertiesClass, SchemaMetadataClass, GlobalTagsClass,
     DataPlatformInstanceClass, ViewPropertiesClass, OwnershipClass, BrowsePathsV2Class,
+    UpstreamLineageClass,
 )
 
 
@@ -90,10 +99,31 @@ def _unknown_stamp() -> AuditStampClass:
     return AuditStampClass(time=0, actor="urn:li:corpuser:unknown")
 
 
+def _json_props(field: Field) -> str | None:
+    """Column facts SchemaField has no slot for, where DataHub's sources keep extras."""
+    props: dict[str, object] = {
+        key: value
+        for key, value in (("default", field.default), ("generated", field.generated),
+                           ("identity", field.identity), ("domain", field.domain))
+        if value is not None
+    }
+    if field.enum_labels:
+        props["enum_labels"] = list(field.enum_labels)
+    if field.field_id is not None:
+        props["field_id"] = field.field_id
+    return json.dumps(props) if props else None
+
+
+def _field_type(field: Field) -> SchemaFieldDataTypeClass:
+    if field.kind is FieldKind.ARRAY and field.element_type:
+        return SchemaFieldDataTypeClass(type=ArrayTypeClass(nestedType=[field.element_type]))
+    return SchemaFieldDataTypeClass(type=_TYPE_CLASSES[field.kind]())
+
+
 def _schema_field(field: Field) -> SchemaFieldClass:
     return SchemaFieldClass(
         fieldPath=field.path,
-        type=SchemaFieldDataTypeClass(type=_TYPE_CLASSES[field.kind]()),
+        type=_field_type(field),
         nativeDataType=field.native_type,
         nullable=field.nullable,
         description=field.description,
@@ -102,18 +132,9 @@ def _schema_field(field: Field) -> SchemaFieldClass:
         recursive=False,
         isPartOfKey=field.is_primary_key,
         isPartitioningKey=field.is_partition_key or None,
-        # SchemaField has no default or field-id slot; DataHub sources keep extras in jsonProps.
         jsonProps=_json_props(field),
     )
 
-
-def _json_props(field: Field) -> str | None:
-    extras: dict[str, object] = {}
-    if field.default is not None:
-        extras["default"] = field.default
-    if field.field_id is not None:
-        extras["field_id"] = field.field_id
-    return json.dumps(extras) if extras else None
 
 
 def _schema_metadata(asset: Asset, urn: str) -> SchemaMetadataClass:
@@ -148,6 +169,28 @@ def _sibling(asset: Asset, name: str) -> Asset:
     return Asset(
         platform=asset.platform, name=name, subtype="", env=asset.env, instance=asset.instance
     )
+
+
+def _lineage(asset: Asset, urn: str) -> UpstreamLineageClass | None:
+    """What the asset is computed from; its columns come from the columns read, as one field
+    set (the source knows which columns are read, not which of the asset's each one feeds)."""
+    if not asset.upstreams:
+        return None
+    read: list[str] = []
+    upstreams: list[UpstreamClass] = []
+    for upstream in asset.upstreams:
+        upstream_urn = dataset_urn(_sibling(asset, upstream.name))
+        upstreams.append(UpstreamClass(dataset=upstream_urn, type=DatasetLineageTypeClass.VIEW))
+        read.extend(make_schema_field_urn(upstream_urn, c) for c in upstream.columns)
+    fine = [
+        FineGrainedLineageClass(
+            upstreamType=FineGrainedLineageUpstreamTypeClass.FIELD_SET,
+            upstreams=read,
+            downstreamType=FineGrainedLineageDownstreamTypeClass.FIELD_SET,
+            downstreams=[make_schema_field_urn(urn, f.path) for f in asset.fields],
+        )
+    ] if read and asset.fields else None
+    return UpstreamLineageClass(upstreams=upstreams, fineGrainedLineages=fine)
 
 
 def _profile(asset: Asset) -> DatasetProfileClass | None:
@@ -235,6 +278,9 @@ def dataset_workunits(
                 lastModified=_unknown_stamp(),
             )
         )
+    lineage = _lineage(asset, urn)
+    if lineage is not None:
+        aspects.append(lineage)
     profile = _profile(asset)
     if profile is not None:
         aspects.append(profile)

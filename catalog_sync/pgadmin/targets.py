@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from catalog_sync.bindings import Binding, read_bindings
+from catalog_sync.bindings import Binding, BindingError, read_bindings
 from catalog_sync.discovery import (
     BindingMissingError,
     Connection,
@@ -56,7 +56,10 @@ def targets_from_bindings(
 ) -> list[ServerTarget]:
     """Every PostgreSQL-wire binding whose facts the tag rules give a role with a group."""
     found: list[ServerTarget] = []
-    for binding in read_bindings(root, types=set(PG_WIRE_TYPES), warn=warn):
+    def skip(err: BindingError) -> None:  # one bad folder is left out, the others listed
+        warn(f"binding {err.name}", f"{err.problem}; not listed")
+
+    for binding in read_bindings(root, types=set(PG_WIRE_TYPES), warn=warn, on_error=skip):
         tags = decide_tags(binding.coordinates(), tag_set).tags
         role = pick_role(sorted(tags), roles, f"binding {binding.name}", warn)
         if role is not None:

@@ -75,3 +75,28 @@ def test_connection_takes_user_and_password_from_the_binding_root(
     with pytest.raises(BindingMissingError):
         connection_for(resolve_one(catalog, ["inference"], provider="aws"), root)
     assert connection_for(resolve_one(catalog, ["training"]), None).username is None
+
+
+def test_a_binding_catalogued_without_a_type_resolves_with_the_catalogs(
+    catalog: LiteCatalog, tmp_path: Path
+) -> None:
+    """An operator's secret (no `type` entry) catalogued through `binding_types_by_name`."""
+    root = tmp_path / "bindings"
+    write_binding(root, "gp-train", {"host": "gp.internal", "user": "loader", "dbname": "w",
+                                     "password": "s3cret"})
+    conn = connection_for(resolve_one(catalog, ["training"]), root)
+    assert (conn.type, conn.username, conn.database) == ("greenplum", "loader", "w")
+
+
+def test_a_password_linked_out_of_the_binding_root_is_never_read(
+    catalog: LiteCatalog, tmp_path: Path
+) -> None:
+    shadow = tmp_path / "shadow"
+    shadow.write_text("root:$6$not-a-password$:19000:0:99999:7:::\n")
+    root = tmp_path / "bindings"
+    folder = write_binding(root, "gp-train", {"type": "greenplum", "username": "loader"})
+    (folder / "password").symlink_to(shadow)
+    with pytest.raises(BadInputError) as caught:
+        connection_for(resolve_one(catalog, ["training"]), root)
+    assert str(caught.value) == ("binding 'gp-train': entry `password` links outside the "
+                                 "binding root")

@@ -47,6 +47,19 @@ def test_from_bindings_writes_servers_and_private_pgpass(workdir: Path, binding_
     assert (workdir / "servers.json").read_bytes() == first
 
 
+def test_a_malformed_binding_is_left_out_and_named(workdir: Path, binding_root: Path) -> None:
+    (binding_root / "pg-broken").mkdir()
+    (binding_root / "pg-broken" / "type").write_text("postgresql")
+    (binding_root / "pg-broken" / "port").write_text("54x2")
+    code, output = _run("--suffix", "ns1", "--from-bindings", "--binding-root", str(binding_root),
+                        "--out", "servers.json")
+    assert code == 0, output
+    servers = json.loads((workdir / "servers.json").read_text())["Servers"]
+    assert "pg-broken" not in {s["Name"].split("/")[0] for s in servers.values()}
+    assert "binding pg-broken" in output and "entry `port` is not a port number" in output
+    assert "54x2" not in output
+
+
 def test_binding_root_from_environment(workdir: Path, binding_root: Path, monkeypatch) -> None:
     from catalog_sync.settings import get_settings
 

@@ -54,7 +54,7 @@ def database_assets(
     database = binding.database or binding.name
     container = ContainerRef(
         kind="database", name=database, key=(("database", f"{binding.name}.{database}"),),
-        properties=tuple(sorted(coordinates.items())),
+        properties=tuple(sorted(coordinates.items())), env_as_instance=True,  # as the source
     )
     tags = binding_tags(binding, role) | set(extra_tags)
     assets = [

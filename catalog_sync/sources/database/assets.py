@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from catalog_sync.model import Asset, ContainerRef, Field, FieldKind, ForeignKey
+from catalog_sync.model import Asset, ContainerRef, Field, ForeignKey, Upstream
+from catalog_sync.sources.database.fieldtypes import field_kind
 from catalog_sync.sources.database.introspect import Server, Table
+from catalog_sync.sources.database.keys import rolled_up
 from catalog_sync.sources.database.targets import Target
 
 SUBTYPES = {
@@ -17,47 +18,24 @@ SUBTYPES = {
     "f": "Foreign Table",
 }
 
-# Leading words of format_type() output -> the DataHub type family.
-_KINDS: tuple[tuple[tuple[str, ...], FieldKind], ...] = (
-    (("smallint", "integer", "bigint", "numeric", "decimal", "real", "double precision", "money",
-      "oid", "serial", "bigserial"), FieldKind.NUMBER),
-    (("boolean",), FieldKind.BOOLEAN),
-    (("timestamp",), FieldKind.TIMESTAMP),
-    (("date",), FieldKind.DATE),
-    (("time", "interval"), FieldKind.TIME),
-    (("bytea",), FieldKind.BYTES),
-    (("json", "jsonb", "hstore"), FieldKind.MAP),
-    (("text", "character", "char", "varchar", "uuid", "xml", "citext", "name", "inet", "cidr",
-      "macaddr", "tsvector", "bit"), FieldKind.STRING),
-)
-
-
-@lru_cache(maxsize=4096)
-def field_kind(native_type: str) -> FieldKind:
-    """`character varying(20)` -> STRING, `integer[]` -> ARRAY, unknown -> OTHER. Cached: a
-    database repeats a few dozen types over thousands of columns."""
-    if native_type.endswith("]"):
-        return FieldKind.ARRAY
-    head = native_type.split("(", 1)[0].strip().lower()
-    for prefixes, kind in _KINDS:
-        if any(head == p or head.startswith(p + " ") for p in prefixes):
-            return kind
-    return FieldKind.OTHER
-
 
 @dataclass(frozen=True, slots=True)
 class DatabaseScope:
-    """What every asset of one database shares: platform, containers' roots, coordinates."""
+    """What every asset of one database shares: platform, instance, containers' roots and
+    coordinates."""
 
     target: Target
     server: Server
     platform: str
     env: str
-    instance: str | None
 
     @property
     def database(self) -> str:
         return self.server.database
+
+    @property
+    def instance(self) -> str | None:
+        return self.target.instance
 
     def facts(self, subtype: str, schema: str | None = None, table: str | None = None
               ) -> dict[str, str]:
@@ -77,6 +55,7 @@ class DatabaseScope:
         return {k: v for k, v in facts.items() if v}
 
     def database_container(self) -> ContainerRef:
+        """DataHub's `DatabaseKey`, filled as its postgres source fills it."""
         flavor = self.server.flavor
         properties = dict(self.target.coordinates)
         properties["server"] = flavor.kind
@@ -90,34 +69,55 @@ class DatabaseScope:
             properties=tuple(sorted(properties.items())),
             description=self.server.comment,
             facts=tuple(sorted(self.facts("Database").items())),
+            env_as_instance=True,
         )
 
-    def schema_container(self, schema: str, comment: str | None) -> ContainerRef:
+    def schema_container(self, schema: str, comment: str | None = None) -> ContainerRef:
+        """DataHub's `SchemaKey`, filled as its postgres source fills it."""
         return ContainerRef(
             kind="schema",
             name=schema,
             key=(("database", self.database), ("schema", schema)),
             description=comment,
+            env_as_instance=True,
         )
 
+    def name_of(self, schema: str, table: str) -> str:
+        """A dataset's name, as DataHub's postgres source forms it."""
+        return f"{self.database}.{schema}.{table}"
 
-def _fields(table: Table, primary: set[str]) -> tuple[Field, ...]:
+
+def _fields(table: Table, primary: tuple[str, ...]) -> tuple[Field, ...]:
     return tuple(
         Field(
             path=c.name,
             native_type=c.native_type,
-            kind=field_kind(c.native_type),
+            kind=field_kind(c.type_kind, c.type_category, c.type_name),
             nullable=not c.not_null,
             description=c.comment,
             default=c.default_value,
             is_partition_key=c.partition_key,
             is_primary_key=c.name in primary,
+            generated=c.generated,
+            identity=c.identity,
+            domain=c.domain,
+            enum_labels=tuple(c.enum_labels or ()),
+            element_type=c.element_type,
         )
         for c in table.columns
     )
 
 
-def _properties(scope: DatabaseScope, table: Table, subtype: str) -> dict[str, str]:
+def _upstreams(scope: DatabaseScope, table: Table) -> tuple[Upstream, ...]:
+    return tuple(
+        Upstream(scope.name_of(row.upstream_schema, row.upstream_table),
+                 tuple(dict.fromkeys(row.columns)))  # a column read through two partitions
+        for row in table.lineage
+    )
+
+
+def _properties(scope: DatabaseScope, table: Table, subtype: str,
+                unique: tuple[tuple[str, ...], ...]) -> dict[str, str]:
     rel = table.relation
     props = dict(scope.target.coordinates)
     props["schema"] = rel.schema_name
@@ -141,38 +141,40 @@ def _properties(scope: DatabaseScope, table: Table, subtype: str) -> dict[str, s
         props["size_bytes"] = str(size)
     if table.distribution:
         props["distributed_by"] = table.distribution
+    if unique:
+        props["unique_keys"] = "; ".join(f"({', '.join(columns)})" for columns in unique)
     return props
 
 
 def table_asset(scope: DatabaseScope, table: Table, database_ref: ContainerRef,
                 schema_ref: ContainerRef) -> Asset:
-    """The dataset for one relation; partitions are already rolled into `table`."""
+    """The dataset for one relation; partitions (and their keys) are rolled into it."""
     rel = table.relation
     subtype = SUBTYPES[rel.kind]
     if rel.kind == "r" and table.legacy_partitions is not None:
         subtype = SUBTYPES["p"]
-    primary = {c for k in table.constraints if k.kind == "p" for c in k.columns}
+    keys = rolled_up(table.keys)
     foreign_keys = tuple(
         ForeignKey(
             name=k.name,
             columns=tuple(k.columns),
-            target_name=f"{scope.database}.{k.target_schema}.{k.target_table}",
+            target_name=scope.name_of(k.target_schema or "", k.target_table or ""),
             target_columns=tuple(k.target_columns),
         )
-        for k in table.constraints
-        if k.kind == "f" and k.target_table
+        for k in keys.foreign
     )
     return Asset(
         platform=scope.platform,
-        name=f"{scope.database}.{rel.schema_name}.{rel.table_name}",
+        name=scope.name_of(rel.schema_name, rel.table_name),
         subtype=subtype,
         env=scope.env,
         instance=scope.instance,
         display_name=rel.table_name,
         description=rel.comment,
-        fields=_fields(table, primary),
+        fields=_fields(table, keys.primary),
         foreign_keys=foreign_keys,
-        properties=_properties(scope, table, subtype),
+        upstreams=_upstreams(scope, table),
+        properties=_properties(scope, table, subtype, keys.unique),
         containers=(database_ref, schema_ref),
         binding=scope.target.binding,
         view_definition=rel.view_definition,

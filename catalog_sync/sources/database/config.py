@@ -12,6 +12,12 @@ from catalog_sync.bindings import BindingRootError
 from catalog_sync.errors import BadInputError
 from catalog_sync.settings import get_settings
 from catalog_sync.sources.base import AssetSourceConfig
+from catalog_sync.sources.database.instances import (
+    BINDING_FIELDS,
+    TEMPLATE_FIELDS,
+    check_instance,
+    template_fields,
+)
 
 DATABASE_TYPES = ["postgresql", "greenplum"]
 
@@ -32,6 +38,18 @@ class DatabaseSourceConfig(AssetSourceConfig):
     )
     binding_providers: list[str] = Field(
         default_factory=list, description="Only bindings from these providers (default: any)."
+    )
+    binding_types_by_name: dict[str, str] = Field(
+        default_factory=dict,
+        description="Types for binding folders that have no `type` entry (an operator's secret "
+        "mounted as a binding, e.g. CloudNativePG's `<cluster>-app`): {folder: type}. A folder's "
+        "own `type` still wins.",
+    )
+    platform_instance_by_name: dict[str, str] = Field(
+        default_factory=dict,
+        description="DataHub platform instance per binding folder: {folder: instance}; wins "
+        "over `platform_instance`, which may be a template such as \"{binding_name}\" "
+        "(fields: " + ", ".join(f"{{{f}}}" for f in TEMPLATE_FIELDS) + ").",
     )
     url: SecretStr | None = Field(
         default=None,
@@ -67,11 +85,20 @@ class DatabaseSourceConfig(AssetSourceConfig):
     def _binding_root_exists(self) -> DatabaseSourceConfig:
         """Fail before anything runs when neither a URL nor a readable binding root is given,
         or when both a URL and binding options are (one would silently win)."""
+        fields = template_fields(self.platform_instance) if self.platform_instance else set()
+        if self.platform_instance and not fields:
+            check_instance(self.platform_instance, "platform_instance")
+        for name, instance in self.platform_instance_by_name.items():
+            check_instance(instance, f"platform_instance_by_name.{name}")
         if self.url is not None:
-            given = [k for k in ("binding_root", "binding_names", "binding_providers")
+            given = [k for k in ("binding_root", "binding_names", "binding_providers",
+                                 "binding_types_by_name", "platform_instance_by_name")
                      if getattr(self, k)]
             if given:
                 raise BadInputError(f"url: cannot be combined with {given[0]}")
+            if fields & BINDING_FIELDS:
+                raise BadInputError("platform_instance: a url recipe has no binding to name "
+                                    f"({{{min(fields & BINDING_FIELDS)}}})")
             return self
         root = self.resolved_binding_root()
         if root is None:

@@ -1,67 +1,16 @@
-"""Telling Greenplum (6, 7) and Apache Cloudberry from PostgreSQL, and Greenplum's extra catalog.
+"""Greenplum's extra catalog: primary segments, distribution policies and (GP6) partitions.
 
-Greenplum speaks the PostgreSQL wire protocol and says what it is only in `version()`:
-  GP6        `PostgreSQL 9.4.26 (Greenplum Database 6.25.3 build commit:...) on x86_64...`
-  GP7        `PostgreSQL 12.12 (Greenplum Database 7.1.0 build commit:...) on x86_64...`
-  Cloudberry `PostgreSQL 14.4 (Apache Cloudberry 1.6.0 build ...)` (earlier: `Cloudberry Database`)
-GP6 is PostgreSQL 9.4 underneath: no `relispartition`, no `pg_partition_tree`; its partitions live
-in `pg_partition` / `pg_partition_rule` / the `pg_partitions` view. GP7 and Cloudberry partition
-the PostgreSQL 12 way, so the PostgreSQL queries serve them, plus the distribution policy.
+`gp_distribution_policy` has one row per table: `policytype` 'p' (hash, or random with an empty
+`distkey`) or 'r' (replicated). GP6 keeps partitions in `pg_partition` (a row per partitioning
+level, `parrelid` the root) and `pg_partition_rule` (a row per child at any level, its
+`parparentrule` the rule of the partition it subdivides); only leaves hold data, so only rules
+no other rule subdivides count. Both streams are in root-oid order, merged
+with the relations like every other stream.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import NamedTuple
-
-_GREENPLUM = re.compile(r"\(Greenplum Database (\d+)(?:\.(\d+))?[^)]*\)")
-_CLOUDBERRY = re.compile(r"\((?:Apache Cloudberry|Cloudberry Database) (\d+)(?:\.(\d+))?[^)]*\)")
-_POSTGRES = re.compile(r"PostgreSQL (\d+)(?:\.(\d+))?")
-
-
-@dataclass(frozen=True, slots=True)
-class Flavor:
-    """What server a connection reached: `postgresql`, `greenplum` or `cloudberry`, and versions."""
-
-    kind: str
-    version: str
-    postgres_major: int
-
-    @property
-    def is_greenplum(self) -> bool:
-        """Greenplum or its fork Cloudberry: MPP, with a distribution policy per table."""
-        return self.kind in ("greenplum", "cloudberry")
-
-    @property
-    def legacy_partitions(self) -> bool:
-        """GP6-style partitioning (pg_partitions) instead of PostgreSQL's declarative kind."""
-        return self.kind == "greenplum" and self.major < 7
-
-    @property
-    def major(self) -> int:
-        return int(self.version.split(".", 1)[0])
-
-    @property
-    def platform(self) -> str:
-        """DataHub platform name; Cloudberry is catalogued as Greenplum."""
-        return "greenplum" if self.is_greenplum else "postgres"
-
-
-def _dotted(found: re.Match[str]) -> str:
-    return found.group(1) + (f".{found.group(2)}" if found.group(2) else "")
-
-
-def detect_flavor(version_text: str) -> Flavor:
-    """The server flavor from `SELECT version()`."""
-    postgres = _POSTGRES.search(version_text)
-    postgres_major = int(postgres.group(1)) if postgres else 0
-    for kind, pattern in (("greenplum", _GREENPLUM), ("cloudberry", _CLOUDBERRY)):
-        found = pattern.search(version_text)
-        if found:
-            return Flavor(kind, _dotted(found), postgres_major)
-    return Flavor("postgresql", _dotted(postgres) if postgres else "0", postgres_major)
-
 
 SEGMENTS_SQL = """
 SELECT count(*) AS segments
@@ -69,7 +18,6 @@ FROM gp_segment_configuration
 WHERE content >= 0 AND role = 'p'
 """
 
-# One row per table with a policy. `policytype` is 'p' (hash or random) or 'r' (replicated).
 DISTRIBUTION_SQL = """
 SELECT p.localoid AS oid,
        p.policytype::text AS policy,
@@ -78,24 +26,31 @@ SELECT p.localoid AS oid,
              JOIN pg_attribute a ON a.attrelid = p.localoid AND a.attnum = k.num
              ORDER BY k.pos) AS keys
 FROM gp_distribution_policy p
+ORDER BY p.localoid
 """
 
-# GP6 only: one row per partitioned root, everything rolled up.
 GP6_PARTITIONS_SQL = """
-SELECT p.schemaname::text AS schema_name,
-       p.tablename::text AS table_name,
+SELECT pp.parrelid AS oid,
        count(*) AS partitions,
-       string_agg(DISTINCT p.partitiontype::text, ',') AS partition_type,
-       CASE WHEN :sizes THEN sum(pg_total_relation_size(pc.oid))::bigint END AS size_bytes,
+       (SELECT string_agg(CASE l.parkind WHEN 'r' THEN 'range' WHEN 'l' THEN 'list'
+                                         ELSE l.parkind::text END, ', ' ORDER BY l.parlevel)
+        FROM pg_partition l
+        WHERE l.parrelid = pp.parrelid AND NOT l.paristemplate) AS partition_type,
+       CASE WHEN :sizes THEN sum(pg_total_relation_size(pr.parchildrelid))::bigint
+       END AS size_bytes,
        sum(greatest(pc.reltuples, 0))::bigint AS estimated_rows,
-       (SELECT string_agg(pcol.columnname::text, ', ' ORDER BY pcol.partitionlevel,
-                          pcol.position_in_partition_key)
-        FROM pg_partition_columns pcol
-        WHERE pcol.schemaname = p.schemaname AND pcol.tablename = p.tablename) AS partition_key
-FROM pg_partitions p
-JOIN pg_class pc
-  ON pc.oid = format('%I.%I', p.partitionschemaname, p.partitiontablename)::regclass
-GROUP BY p.schemaname, p.tablename
+       (SELECT string_agg(a.attname::text, ', ' ORDER BY l.parlevel, k.pos)
+        FROM pg_partition l,
+             unnest(l.paratts::int2[]) WITH ORDINALITY AS k(num, pos),
+             pg_attribute a
+        WHERE l.parrelid = pp.parrelid AND NOT l.paristemplate
+          AND a.attrelid = l.parrelid AND a.attnum = k.num) AS partition_key
+FROM pg_partition_rule pr
+JOIN pg_partition pp ON pp.oid = pr.paroid
+JOIN pg_class pc ON pc.oid = pr.parchildrelid
+WHERE NOT EXISTS (SELECT 1 FROM pg_partition_rule sub WHERE sub.parparentrule = pr.oid)
+GROUP BY pp.parrelid
+ORDER BY pp.parrelid
 """
 
 
@@ -116,10 +71,9 @@ class Distribution(NamedTuple):
 
 
 class LegacyPartitions(NamedTuple):
-    """A row of GP6_PARTITIONS_SQL: one GP6 partitioned root with its partitions rolled up."""
+    """A row of GP6_PARTITIONS_SQL: one GP6 partitioned root with its leaves rolled up."""
 
-    schema_name: str
-    table_name: str
+    oid: int
     partitions: int
     partition_type: str | None
     size_bytes: int | None

@@ -1,9 +1,10 @@
 """Reading one database's catalog with a fixed handful of bulk queries, streamed and merged.
 
-Per database: the server query, one query each for relations, columns and keys (all ordered by
-relation oid, read through server-side cursors in one read-only snapshot), and on Greenplum the
-segment count, distribution policies and (GP6) partitions. Never a query per table, and never the
-whole catalog in memory: relations are merged with their columns and keys as the streams go by.
+Per database: the server query, the schemas, then one query each for relations, columns, keys
+and view lineage (plus, on Greenplum, distribution policies and GP6 partitions), all ordered by
+dataset oid and read through server-side cursors in one read-only snapshot. The streams advance
+together, so each table's rows arrive together and are let go once it is emitted: memory stays
+flat however large the database. Never a query per table.
 """
 
 from __future__ import annotations
@@ -16,22 +17,23 @@ from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 
+from catalog_sync.sources.database.flavor import Flavor, detect_flavor
 from catalog_sync.sources.database.greenplum import (
     DISTRIBUTION_SQL,
     GP6_PARTITIONS_SQL,
     SEGMENTS_SQL,
     Distribution,
-    Flavor,
     LegacyPartitions,
-    detect_flavor,
 )
 from catalog_sync.sources.database.queries import (
     DATABASE_SQL,
+    SCHEMAS_SQL,
     ColumnRow,
-    ConstraintRow,
     DatabaseRow,
-    QuerySet,
+    KeyRow,
+    LineageRow,
     RelationRow,
+    SchemaRow,
     queries_for,
 )
 
@@ -44,27 +46,30 @@ STREAM_BATCH = 2000
 
 @dataclass(frozen=True, slots=True)
 class Server:
-    """The database as a whole: who and what answered."""
+    """The database as a whole: who and what answered, and which catalog it keeps."""
 
     flavor: Flavor
     database: str
     username: str
     comment: str | None
     segments: int | None = None
+    gp6_partitions: bool = False
 
 
 @dataclass(slots=True)
 class Table:
-    """One relation with everything the bulk queries said about it."""
+    """One dataset with everything the bulk queries said about it."""
 
     relation: RelationRow
     columns: list[ColumnRow] = field(default_factory=list)
-    constraints: list[ConstraintRow] = field(default_factory=list)
+    keys: list[KeyRow] = field(default_factory=list)
+    lineage: list[LineageRow] = field(default_factory=list)
     distribution: str | None = None
     legacy_partitions: LegacyPartitions | None = None
 
 
-def _rows(conn: sa.Connection, sql: str, model: type[Row], **params: object) -> Iterator[Row]:
+def rows(conn: sa.Connection, sql: str, model: type[Row], **params: object) -> Iterator[Row]:
+    """A query's rows as `model`s, fetched `STREAM_BATCH` at a time (server-side cursor)."""
     result = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
         sa.text(sql), params
     )
@@ -73,61 +78,64 @@ def _rows(conn: sa.Connection, sql: str, model: type[Row], **params: object) -> 
 
 
 def read_server(conn: sa.Connection) -> Server:
-    """Which server this is (from version()) and, on Greenplum, how many primary segments."""
+    """Which server this is (from version()), which partition catalog it has, and on
+    Greenplum how many primary segments."""
     row = DatabaseRow(*conn.execute(sa.text(DATABASE_SQL)).one())
     flavor = detect_flavor(row.version)
     segments = conn.execute(sa.text(SEGMENTS_SQL)).scalar() if flavor.is_greenplum else None
-    logger.debug("server %s %s (PostgreSQL %s)", flavor.kind, flavor.version,
-                 flavor.postgres_major)
+    logger.debug("server %s %s (PostgreSQL %s), GP6 partitions: %s", flavor.kind,
+                 flavor.version, flavor.postgres_major, row.gp6_partitions)
     return Server(flavor, row.database, row.username, row.comment,
-                  int(segments) if segments is not None else None)
+                  int(segments) if segments is not None else None, bool(row.gp6_partitions))
 
 
-def _by_oid(rows: Iterator[Any]) -> Iterator[tuple[int, list[Any]]]:
-    for oid, group in itertools.groupby(rows, key=lambda r: r.oid):
-        yield oid, list(group)
+def read_schemas(conn: sa.Connection) -> Iterator[SchemaRow]:
+    """Every user schema, empty or not, by name."""
+    return rows(conn, SCHEMAS_SQL, SchemaRow)
 
 
-class _Cursor:
-    """A stream of (oid, rows) groups that can be advanced to a given oid."""
+class _Merge:
+    """One oid-ordered stream, advanced to each relation in turn."""
 
-    def __init__(self, groups: Iterator[tuple[int, list[Any]]]) -> None:
-        self._groups = groups
-        self._head: tuple[int, list[Any]] | None = next(groups, None)
+    def __init__(self, stream: Iterator[Any]) -> None:
+        self._groups = itertools.groupby(stream, key=lambda r: r.oid)
+        self._head: tuple[int, Any] | None = next(self._groups, None)
 
     def take(self, oid: int) -> list[Any]:
-        """The rows of `oid`, dropping groups of relations the relation stream skipped."""
+        """The rows of `oid`, dropping groups of relations the relation stream does not hold."""
         while self._head is not None and self._head[0] < oid:
             self._head = next(self._groups, None)
         if self._head is not None and self._head[0] == oid:
-            rows = self._head[1]
+            found = list(self._head[1])
             self._head = next(self._groups, None)
-            return rows
+            return found
         return []
 
 
+def _empty() -> Iterator[Any]:
+    return iter(())
+
+
 def read_tables(conn: sa.Connection, server: Server, *, sizes: bool = True) -> Iterator[Table]:
-    """Every user relation of the database, merged with its columns and keys, in oid order;
+    """Every user dataset of the database with its columns, keys and lineage, in oid order;
     `sizes` asks for size on disk."""
-    queries: QuerySet = queries_for(server.flavor)
-    distribution: dict[int, str] = {}
-    legacy: dict[tuple[str, str], LegacyPartitions] = {}
-    if server.flavor.is_greenplum:
-        distribution = {
-            d.oid: d.describe() for d in _rows(conn, DISTRIBUTION_SQL, Distribution)
-        }
-    if server.flavor.legacy_partitions:
-        legacy = {
-            (p.schema_name, p.table_name): p
-            for p in _rows(conn, GP6_PARTITIONS_SQL, LegacyPartitions, sizes=sizes)
-        }
-    columns = _Cursor(_by_oid(_rows(conn, queries.columns, ColumnRow)))
-    constraints = _Cursor(_by_oid(_rows(conn, queries.constraints, ConstraintRow)))
-    for relation in _rows(conn, queries.relations, RelationRow, sizes=sizes):
+    queries = queries_for(gp6_partitions=server.gp6_partitions)
+    greenplum = server.flavor.is_greenplum
+    distribution = _Merge(rows(conn, DISTRIBUTION_SQL, Distribution) if greenplum else _empty())
+    legacy = _Merge(rows(conn, GP6_PARTITIONS_SQL, LegacyPartitions, sizes=sizes)
+                    if server.gp6_partitions else _empty())
+    columns = _Merge(rows(conn, queries.columns, ColumnRow))
+    keys = _Merge(rows(conn, queries.keys, KeyRow))
+    lineage = _Merge(rows(conn, queries.lineage, LineageRow))
+    for relation in rows(conn, queries.relations, RelationRow, sizes=sizes):
+        oid = relation.oid
+        policy = distribution.take(oid)
+        partitions = legacy.take(oid)
         yield Table(
             relation=relation,
-            columns=columns.take(relation.oid),
-            constraints=constraints.take(relation.oid),
-            distribution=distribution.get(relation.oid),
-            legacy_partitions=legacy.get((relation.schema_name, relation.table_name)),
+            columns=columns.take(oid),
+            keys=keys.take(oid),
+            lineage=lineage.take(oid),
+            distribution=policy[0].describe() if policy else None,
+            legacy_partitions=partitions[0] if partitions else None,
         )

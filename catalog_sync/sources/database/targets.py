@@ -18,12 +18,19 @@ _POSTGRES_SCHEMES = {"postgres", "postgresql", "greenplum", "postgresql+psycopg2
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """One database to read. `url` holds the password; only `label` and `coordinates` are shown."""
+    """One database to read. `url` holds the password; only `label` and `coordinates` are
+    shown. `instance` is the DataHub platform instance its assets are catalogued under."""
 
     label: str
     url: sa.URL = field(repr=False)
     coordinates: dict[str, str]
     binding: BindingRef | None = None
+    instance: str | None = None
+
+    @property
+    def database(self) -> str:
+        """The database the connection opens (what `current_database()` will say)."""
+        return self.url.database or "postgres"
 
     @property
     def password(self) -> str | None:

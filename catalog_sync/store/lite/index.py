@@ -40,6 +40,9 @@ class Index:
 def read_entries(path: Path, include_removed: bool = False) -> list[CatalogEntry]:
     """Every dataset and container in the file, in URN order (soft-deleted ones on request)."""
     with LiteFile(path) as lite:
+        if not lite.ready:  # an empty file: nothing ingested yet, or one being rewritten
+            raise CatalogUnavailableError(
+                str(path), "holds no DataHub Lite tables (run `catalog-sync ingest` first)")
         entries = [entry_from_aspects(urn, aspects) for urn, aspects in lite.entry_rows()]
     return [e for e in entries if include_removed or not e.removed]
 

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,31 +79,47 @@ def sample_db(pg_database: str) -> str:
 
 @dataclass(frozen=True)
 class Reader:
-    """A login role that may read schemas `sales` and `inventory` but not `hidden`."""
+    """A login role (`limited_reader`: may read schemas `sales` and `inventory`, not `hidden`)."""
 
     name: str
     url: str
 
 
-@pytest.fixture
-def limited_reader(sample_db: str) -> Iterator[Reader]:
+@contextmanager
+def login_role(url: str, *grants: str) -> Iterator[Reader]:
+    """A fresh login role on `url`'s database with CONNECT and `grants` (`{role}` in each is
+    the role's name), dropped afterwards."""
     name = f"cs_reader_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(sample_db, isolation_level="AUTOCOMMIT")
-    database = sa.make_url(sample_db).database
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    database = sa.make_url(url).database
     with engine.connect() as conn:
         conn.exec_driver_sql(f"CREATE ROLE {name} LOGIN")
         conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO {name}')
-        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA sales, inventory TO {name}")
-        conn.exec_driver_sql(
-            f"GRANT SELECT ON ALL TABLES IN SCHEMA sales, inventory TO {name}"
-        )
+        for grant in grants:
+            conn.exec_driver_sql(grant.format(role=name))
     try:
-        yield Reader(name, sa.make_url(sample_db).set(username=name).render_as_string(False))
+        yield Reader(name, sa.make_url(url).set(username=name).render_as_string(False))
     finally:
         with engine.connect() as conn:
             conn.exec_driver_sql(f"DROP OWNED BY {name}")
             conn.exec_driver_sql(f"DROP ROLE {name}")
         engine.dispose()
+
+
+@pytest.fixture
+def limited_reader(sample_db: str) -> Iterator[Reader]:
+    with login_role(sample_db, "GRANT USAGE ON SCHEMA sales, inventory TO {role}",
+                    "GRANT SELECT ON ALL TABLES IN SCHEMA sales, inventory TO {role}") as role:
+        yield role
+
+
+@pytest.fixture
+def root(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty binding root, as $SERVICE_BINDING_ROOT."""
+    path = workdir / "bindings"
+    path.mkdir()
+    monkeypatch.setenv("SERVICE_BINDING_ROOT", str(path))
+    return path
 
 
 def file_sink_records(path: Path) -> list[dict[str, object]]:

@@ -1,6 +1,6 @@
-"""Bad input and faults: a missing or unreadable binding root stops with one line; a database
-that is down, refuses the password or times out is reported failed while the others are ingested,
-and what the catalog already held for it stays as it was."""
+"""Bad input and faults: a missing binding root stops with one line; a malformed binding, or a
+database that is down, refuses the password or times out, is reported failed while the others
+are ingested, and what the catalog already held for it stays as it was."""
 
 from __future__ import annotations
 
@@ -24,14 +24,6 @@ def _run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.fixture
-def root(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = workdir / "bindings"
-    path.mkdir()
-    monkeypatch.setenv("SERVICE_BINDING_ROOT", str(path))
-    return path
-
-
 def test_missing_binding_root_is_one_line(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SERVICE_BINDING_ROOT", str(workdir / "nowhere"))
     code, _, err = _run("recipes/inference.yml")
@@ -45,20 +37,42 @@ def test_missing_binding_root_is_one_line(workdir: Path, monkeypatch: pytest.Mon
 @pytest.mark.parametrize(
     ("entries", "problem"),
     [
-        ({"type": "postgresql", "port": "five"}, "port 'five' is not a number"),
-        ({"type": "postgresql", "host": b"\xff\xfe"}, "an entry is not UTF-8 text"),
+        ({"port": "54x2"}, "entry `port` is not a port number"),
+        ({"uri": f"postgresql://u:{PASSWORD}@[db.internal/shop"}, "entry `uri` is not a valid URI"),
+        ({"host": b"\xff\xfe"}, "entry `host` is not UTF-8 text"),
+        ({"host": b"\xef\xbb\xbf127.0.0.1"}, "entry `host` starts with a byte-order mark"),
+        ({"port": "5" * 200_000}, "entry `port` is larger than 64 KiB"),
+        ({"password": "/etc/shadow"}, "entry `password` links outside the binding root"),
     ],
 )
-def test_unreadable_binding_is_one_line(root: Path, entries: dict[str, object],
-                                        problem: str) -> None:
-    folder = root / "broken"
-    folder.mkdir()
+def test_a_malformed_binding_is_one_failed_binding(
+    workdir: Path, root: Path, sample_db: str, pg_admin_url: str, entries: dict[str, object],
+    problem: str
+) -> None:
+    """Ingested once while sound, then broken: the run fails that binding by folder name
+    (exit 1), still ingests the others, echoes no value, and keeps what the catalog held."""
+    shop = sa.make_url(sample_db).database or ""
+    folder = write_binding(root, "shop", entries_for(sample_db, "postgresql", password=PASSWORD))
+    assert _run("recipes/inference.yml")[0] == 0
+    before = _shop_entries(workdir, shop)
+    write_binding(root, "admin", entries_for(pg_admin_url, "postgresql"))
     for key, value in entries.items():
-        path = folder / key
-        path.write_bytes(value) if isinstance(value, bytes) else path.write_text(str(value))
-    code, _, err = _run("recipes/inference.yml")
-    assert code == 2
-    assert len(err.strip().splitlines()) == 1 and problem in err
+        (folder / key).unlink(missing_ok=True)
+        if key == "password":
+            (folder / key).symlink_to(str(value))
+        else:
+            (folder / key).write_bytes(value if isinstance(value, bytes) else str(value).encode())
+    code, out, err = _run("recipes/inference.yml", "--json")
+    assert code == 1, err
+    report = json.loads(out)
+    assert [(f["title"], f["context"]) for f in report["failures"]] == [
+        ("Binding not read", "binding shop")]
+    assert problem in report["failures"][0]["message"]
+    for value in (PASSWORD, "54x2", "db.internal", "55555"):
+        assert value not in out + err
+    admin = sa.make_url(pg_admin_url).database
+    assert any(e.name == admin for e in read_entries(workdir / "catalog.db"))
+    assert _shop_entries(workdir, shop) == before
 
 
 @pytest.fixture
@@ -86,7 +100,7 @@ def test_failed_databases_are_reported_and_leave_the_catalog_alone(
     code, _, _ = _run("recipes/inference.yml")
     assert code == 0
     before = _shop_entries(workdir, shop)
-    assert len(before) == 7 + 4  # datasets, database and schema containers
+    assert len(before) == 7 + 5  # datasets, the database and its schemas (`public` too)
 
     # Now the shop database is down; two more bindings: one fine, one that times out.
     (root / "shop" / "port").write_text(str(free_port()))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from catalog_sync.catalog.lite_reader import read_entries
+from catalog_sync.store.lite.index import read_entries
 from tests.support.gcs import GcsServer
 from tests.support.lake import write_parquet, write_recipe
 from tests.support.sink_file import file_records
