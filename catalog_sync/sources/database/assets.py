@@ -16,6 +16,7 @@ SUBTYPES = {
     "v": "View",
     "m": "Materialized View",
     "f": "Foreign Table",
+    "x": "External Table",  # Greenplum 6 (GP7 and Cloudberry make them foreign tables)
 }
 
 
@@ -135,7 +136,7 @@ def _properties(scope: DatabaseScope, table: Table, subtype: str,
     key = rel.partition_key or (legacy.partition_key if legacy else None)
     if key:
         props["partition_key"] = key
-    if rows is not None and rows >= 0 and subtype not in ("View", "Foreign Table"):
+    if rows is not None and rows >= 0 and subtype not in ("View", "Foreign Table", "External Table"):
         props["estimated_rows"] = str(rows)
     if size is not None:
         props["size_bytes"] = str(size)

@@ -41,3 +41,8 @@ FROM gp6_stub.partition_levels l
 JOIN pg_class c ON c.oid = l.relid
 JOIN pg_inherits i ON i.inhrelid = l.relid
 WHERE l.depth > 0;
+
+-- GP6 keeps external tables (relkind 'r' there) in `pg_exttable`; here PostgreSQL's foreign
+-- tables play them.
+CREATE VIEW gp6_stub.pg_exttable AS
+SELECT ft.ftrelid AS reloid FROM pg_foreign_table ft;

@@ -177,6 +177,10 @@ def test_a_whole_ingestion_against_greenplum(
     assert props("store.customer")["distributed_by"] == "HASH(customer_id)"
     assert props("inventory.products")["distributed_by"] == "REPLICATED"
     assert "distributed_by" not in props("sales.big_customers")
+    # GP6's external tables (relkind 'r' there, in pg_exttable); GP7's are foreign tables.
+    feed = props("inventory.stock_feed")
+    assert feed["table_kind"] == ("External Table" if gp6_catalog else "Foreign Table")
+    assert not {"distributed_by", "estimated_rows", "size_bytes"} & set(feed)
     events = props("store.events")
     assert (events["partitions"], events["estimated_rows"]) == ("3", "40")
     if gp6_catalog:

@@ -49,10 +49,12 @@ def root_of(relation: str) -> str:
 
 
 def gp6_root_of(relation: str) -> str:
-    """The same on Greenplum 6: every level's rule points at the root's pg_partition rows."""
+    """The same on Greenplum 6: every level's rule points at the root's pg_partition rows.
+    SUBPARTITION TEMPLATE rules have no child (parchildrelid 0, which a constraint's absent
+    `confrelid` also is): they are left out, so one relation has at most one rule."""
     return f"""coalesce((SELECT pp.parrelid FROM pg_partition_rule pr
                  JOIN pg_partition pp ON pp.oid = pr.paroid
-                 WHERE pr.parchildrelid = {relation}), {relation})"""
+                 WHERE pr.parchildrelid = {relation} AND NOT pp.paristemplate), {relation})"""
 
 
 GP6_NOT_A_PARTITION = (

@@ -64,7 +64,19 @@ ORDER BY c.oid
 """
 
 # GP6 partitions come from greenplum.GP6_PARTITIONS_SQL, merged by oid.
-GP6_RELATIONS_SQL = f"""{_RELATION_COLUMNS},
+# GP6 external tables are relkind 'r' rows with a `pg_exttable` entry (GP7 and Cloudberry make
+# them foreign tables): kind 'x', and no size (pg_total_relation_size says 0) or distribution
+# policy, which they do not have.
+_GP6_EXTERNAL = "EXISTS (SELECT 1 FROM pg_exttable x WHERE x.reloid = c.oid)"
+_GP6_RELATION_COLUMNS = _RELATION_COLUMNS.replace(
+    "c.relkind::text AS kind",
+    f"CASE WHEN {_GP6_EXTERNAL} THEN 'x' ELSE c.relkind::text END AS kind",
+).replace(
+    "WHEN :sizes AND c.relkind IN ('r', 'm')",
+    f"WHEN :sizes AND c.relkind IN ('r', 'm') AND NOT {_GP6_EXTERNAL}",
+)
+
+GP6_RELATIONS_SQL = f"""{_GP6_RELATION_COLUMNS},
        NULL::text AS partition_key,
        NULL::bigint AS partitions,
        NULL::bigint AS partition_bytes,
