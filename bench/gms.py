@@ -82,6 +82,7 @@ def _pair(name: str, cs: dict[str, Any], dh: dict[str, Any], dh_cli: Path, url: 
     dh_cmd = [str(dh_cli), "ingest", "-c", str(dh_recipe), "--no-default-report"]
     cs_runs: list[Run] = []
     dh_runs: list[Run] = []
+    before = stats(url)
     for i in range(repeat):  # interleaved, so a noisy neighbour hurts both alike
         env = _env(runs / f"state-{name}-{i}" / "c.db")  # fresh journal folder each run
         cs_runs.append(_checked("catalog-sync", run(cs_cmd, env=env, log=runs / "cs.log"),
@@ -102,6 +103,7 @@ def _pair(name: str, cs: dict[str, Any], dh: dict[str, Any], dh_cli: Path, url: 
         result["paired_ratio"] = round(
             median([c.seconds / d.seconds for c, d in zip(cs_runs, dh_runs, strict=True)]), 3)
     seen = stats(url)
+    result["standin_cpu_s"] = round(seen["cpu_s"] - before["cpu_s"], 1)  # both sides' writes
     result["standin_requests"] = seen["requests"]
     result["standin_violations"] = seen["violations"][:5]
     return result

@@ -24,6 +24,9 @@ from datahub.metadata.schema_classes import ASPECT_NAME_MAP, KEY_ASPECTS, Status
 from datahub.metadata.urns import Urn
 from datahub.utilities.urns.urn import guess_entity_type
 
+# The defaults of GMS's patch templates (e.g. DatasetPropertiesTemplate) for aspects a plain
+# JSON Patch may create; any other aspect starts empty, and must then validate.
+TEMPLATE_DEFAULTS: dict[str, Any] = {"datasetProperties": {"customProperties": {}, "tags": []}}
 UNIT_SEPARATOR = "\u241f"  # nests a primary key field: attribution\u241fsource
 TIMESERIES = frozenset(
     name for name, cls in ASPECT_NAME_MAP.items()
@@ -86,8 +89,10 @@ def _make_parents(document: dict[str, Any], path: str) -> None:
         node = node.setdefault(part, {})
 
 
-def patched(current: dict[str, Any] | None, payload: Any) -> dict[str, Any]:
-    """`current` (or an empty aspect) after a PATCH payload, as GMS applies it."""
+def patched(aspect_name: str, current: dict[str, Any] | None, payload: Any) -> dict[str, Any]:
+    """`current` (or the aspect's default) after a PATCH payload, as GMS applies it: DataHub's
+    envelope with `arrayPrimaryKeys`, or a plain JSON Patch applied to the aspect (GMS's patch
+    templates start a missing aspect from a default; the ones known here are listed)."""
     document: dict[str, Any] = json.loads(json.dumps(current or {}))
     if isinstance(payload, dict) and set(payload) == {"patch", "arrayPrimaryKeys"}:
         keys: dict[str, list[str]] = payload["arrayPrimaryKeys"]
@@ -104,7 +109,17 @@ def patched(current: dict[str, Any] | None, payload: Any) -> dict[str, Any]:
         for name, fields in keys.items():
             document[name] = _to_list(document.get(name) or {}, len(fields))
         return document
-    raise ContractViolation("PATCH without arrayPrimaryKeys: not implemented by the stand-in")
+    if not isinstance(payload, list):
+        raise ContractViolation("PATCH is neither a JSON Patch nor DataHub's envelope of one")
+    if current is None:  # GMS patches a missing aspect from its template's default
+        document = json.loads(json.dumps(TEMPLATE_DEFAULTS.get(aspect_name, {})))
+    for operation in payload:
+        if operation.get("op") == "add":
+            _make_parents(document, operation.get("path", ""))
+    try:
+        return jsonpatch.apply_patch(document, payload)  # type: ignore[no-any-return]
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as err:
+        raise ContractViolation(f"PATCH does not apply: {err}") from err
 
 
 @dataclass
@@ -157,7 +172,7 @@ class AspectStore:
         with self.lock:
             entity = self.entities.get(urn)
             current = entity.aspects.get(aspect_name) if entity else None
-            self.upsert(urn, aspect_name, patched(current, payload))
+            self.upsert(urn, aspect_name, patched(aspect_name, current, payload))
 
     def soft_deleted(self, urn: str) -> bool:
         entity = self.entities.get(urn)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ class Gms:
                     key = line.split("?")[0] if "/aspects/" not in line else "GET /aspects/"
                     by_endpoint[key] = by_endpoint.get(key, 0) + 1
             return {"requests": sum(by_endpoint.values()), "by_endpoint": by_endpoint,
+                    "cpu_s": round(time.process_time(), 2),
                     "violations": list(self.violations), "entities": len(self.store.entities)}
 
     def reset(self) -> None:
@@ -248,6 +250,8 @@ def _handler(gms: Gms) -> type[BaseHTTPRequestHandler]:
                     self._get_aspect(unquote(parts.path[len("/aspects/"):]), query)
                 elif parts.path.startswith("/entitiesV2/"):
                     self._get_entity(unquote(parts.path[len("/entitiesV2/"):]), query)
+                elif parts.path.startswith("/openapi/v3/entity/") and parts.path.count("/") == 4:
+                    self._scroll_type(parts.path.rsplit("/", 1)[1], query)
                 else:
                     self._refuse(f"no such endpoint {parts.path}", 404)
             except ContractViolation as err:
@@ -276,6 +280,17 @@ def _handler(gms: Gms) -> type[BaseHTTPRequestHandler]:
                 if value is not None:
                     aspects[name] = {"name": name, "type": "VERSIONED", "value": value}
             self._send(200, {"urn": urn, "aspects": aspects})
+
+        def _scroll_type(self, entity: str, query: dict[str, list[str]]) -> None:
+            """OpenAPI v3's scroll of one entity type. Its `query` is an Elasticsearch query
+            string the stand-in cannot evaluate: answered only when no entity of the type is
+            held (then empty whatever it says), else refused."""
+            with gms.store.lock:
+                held = [u for u, e in gms.store.entities.items() if e.entity_type.lower() == entity]
+            if held and (query.get("query") or ["*"])[0] not in ("", "*"):
+                raise ContractViolation(f"scroll of {entity} with an Elasticsearch query string")
+            self._send(200, {"entities": [{"urn": u} for u in sorted(held)], "scrollId": None,
+                             "totalCount": len(held)})
 
         def do_POST(self) -> None:  # noqa: N802
             gms.note(f"POST {self.path}")
