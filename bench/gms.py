@@ -104,7 +104,7 @@ def _pair(name: str, cs: dict[str, Any], dh: dict[str, Any], dh_cli: Path, url: 
             median([c.seconds / d.seconds for c, d in zip(cs_runs, dh_runs, strict=True)]), 3)
     seen = stats(url)
     result["standin_cpu_s"] = round(seen["cpu_s"] - before["cpu_s"], 1)  # both sides' writes
-    result["standin_requests"] = seen["requests"]
+    result["standin_requests"] = seen["requests"] - before["requests"]
     result["standin_violations"] = seen["violations"][:5]
     return result
 
