@@ -46,7 +46,7 @@ class ResponseCache:
 
 
 def search_key(store: Any, query_string: bytes) -> Hashable | None:
-    """None when the store has no generation (GMS: its own TTL cache applies instead)."""
+    """None when the store has no generation (then every search goes to the route)."""
     generation = getattr(store, "generation", None)
     return (generation, query_string) if generation is not None else None
 

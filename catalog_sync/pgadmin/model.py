@@ -67,6 +67,9 @@ def check_server_mode_email(email: str) -> str:
     return email
 
 
+ASCII_BLANKS = " \t\n\x0b\x0c\r"
+
+
 def storage_folder_name(email: str) -> str:
     """The user's folder under pgAdmin's STORAGE_DIR in server mode."""
     return email.replace("@", "_")
@@ -81,7 +84,9 @@ def check_sslmode(value: str, where: str) -> str:
 def parse_group(option: str) -> tuple[str, str]:
     """`training=Server Group Training {suffix}` -> (role tag, group name template)."""
     role, sep, template = option.partition("=")
-    role, template = role.strip(), template.strip()
+    # ASCII blanks only, as the API's GroupOption pattern: str.strip() would also drop
+    # U+001C-U+001F and U+0085, leaving a schema-valid group name empty.
+    role, template = role.strip(ASCII_BLANKS), template.strip(ASCII_BLANKS)
     if not sep or not role or not template:
         raise BadInputError(f"--group {option!r}: expected ROLE=GROUP NAME, e.g. "
                             "training='Server Group Training {suffix}'")

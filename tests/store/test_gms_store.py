@@ -139,3 +139,27 @@ def test_gms_is_chosen_when_its_url_is_set() -> None:
     assert open_store(Settings()).kind == "lite"
     with pytest.raises(ValueError, match="not both"):
         GmsStore(server="http://gms:8080", token="t", graph=object())  # type: ignore[arg-type]
+
+
+@GMS_ONLY
+def test_reads_are_cached_within_a_window_and_an_edit_here_shows_at_once(
+        populated: Populated) -> None:
+    """The API keys its page cache on `generation`: a repeat in the same window costs GMS
+    nothing, and a tag edit made through this store changes the generation."""
+    gms, store = _gms(populated.backend), populated.store
+    query = AssetQuery(all_tags=frozenset({"training"}), limit=10)
+    first, generation = store.search(query), store.generation  # type: ignore[attr-defined]
+    before = len(gms.requests)
+    assert store.search(query) == first
+    if store.generation == generation:  # type: ignore[attr-defined]  # same window
+        assert gms.requests[before:] == []
+    urn = first.items[0].urn
+    store.edit_tags([TagEdit(urn, add=(TagAssociationClass("urn:li:tag:gold"),))])
+    assert store.generation != generation  # type: ignore[attr-defined]
+    again = store.search(AssetQuery(all_tags=frozenset({"training", "gold"})))
+    assert [e.urn for e in again.items] == [urn]
+
+
+def test_a_zero_ttl_caches_nothing() -> None:
+    store = GmsStore(server="http://127.0.0.1:1", ttl=0)
+    assert store.generation != store.generation  # type: ignore[attr-defined]

@@ -90,7 +90,8 @@ class GmsStore:
         self.timeout = timeout
         self._graph = graph
         self._owns_graph = graph is None
-        self._cache: dict[Hashable, tuple[float, Any]] = {}
+        self._cache: dict[Hashable, tuple[int, Any]] = {}
+        self._edits = 0
         self._lock = threading.Lock()
         self._checked = float("-inf")
 
@@ -106,18 +107,29 @@ class GmsStore:
 
     # Reads ---------------------------------------------------------------------------------
 
+    def _window(self) -> int:
+        """Which `ttl`-long window of the monotonic clock this is: reads are cached for the
+        rest of the window they were made in, so nothing is served older than `ttl`."""
+        return int(time.monotonic() // self.ttl) if self.ttl > 0 else time.monotonic_ns()
+
+    @property
+    def generation(self) -> object:
+        """Changes with every window and every tag edit made here; the API keys its page
+        cache on it, so a cached page is never older than the reads it was made from."""
+        return (self._edits, self._window())
+
     def _cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        now = time.monotonic()
+        window = self._window()
         with self._lock:
             hit = self._cache.get(key)
-        if hit is not None and now - hit[0] < self.ttl:
+        if hit is not None and hit[0] == window:
             value: T = hit[1]
             return value
         value = compute()
         with self._lock:
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()
-            self._cache[key] = (now, value)
+            self._cache[key] = (window, value)
         return value
 
     def _fetch(
@@ -291,6 +303,7 @@ class GmsStore:
                     self.graph.emit_mcp(mcp, emit_mode=EmitMode.SYNC_WAIT)
         with self._lock:
             self._cache.clear()
+            self._edits += 1
         return len(edits)
 
     def editing(self, command: str, wait_seconds: float = 0.0) -> nullcontext[None]:
