@@ -1,5 +1,6 @@
 """`catalog-sync resolve` and `catalog-sync project-binding`: tags -> one binding -> connection,
-locally (embedded catalog + binding root) or through a running API (`--api`, `--token`)."""
+or tags -> lake datasets -> how to read them (`cli.discover_lake`), locally (embedded catalog
++ binding root) or through a running API (`--api`, `--token`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from catalog_sync.cli.discover_lake import (
+    print_answer,
+    project_lake_binding,
+    resolve_lake_locally,
+    wants_lake_locally,
+)
 from catalog_sync.cli.output import console, fail, print_json
 from catalog_sync.discovery.formats import Format
 from catalog_sync.errors import CatalogSyncError
@@ -21,7 +28,10 @@ if TYPE_CHECKING:
     from catalog_sync.discovery import Connection, PasswordStatus
 
 Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Asset tag (repeat: all of).")]
-TypeOpt = Annotated[str | None, typer.Option("--type", help="Binding type, e.g. greenplum.")]
+TypeOpt = Annotated[str | None, typer.Option(
+    "--type", help="Binding type, e.g. greenplum; s3, gcs or file for lake datasets.")]
+One = Annotated[bool, typer.Option(
+    "--one", help="Lake datasets: demand exactly one (databases always resolve to one).")]
 Provider = Annotated[str | None, typer.Option("--provider", help="Binding provider.")]
 Name = Annotated[str | None, typer.Option("--binding", help="A binding name instead of tags.")]
 ApiUrl = Annotated[str | None, typer.Option(
@@ -74,9 +84,10 @@ def _resolved(tags: list[str] | None, type_: str | None, provider: str | None,
         return conn, password_status(conn, secrets=True, binding_root=settings.binding_root)
     except CatalogSyncError as err:
         if isinstance(err, ResolutionError):
-            for c in err.candidates:
-                console.print(f"  candidate {c.name}: type={c.type} provider={c.provider or '-'} "
-                              f"host={c.host} database={c.database} ({len(c.assets)} assets)",
+            for c in err.candidate_summaries():
+                where = c.get("location") or f"host={c['host']} database={c['database']}"
+                console.print(f"  candidate {c['binding'] or '-'}: type={c['type']} "
+                              f"provider={c['provider'] or '-'} {where} ({c['assets']} assets)",
                               highlight=False)
         fail(err)
 
@@ -84,11 +95,19 @@ def _resolved(tags: list[str] | None, type_: str | None, provider: str | None,
 def resolve(
     tag: Tags = None, type_: TypeOpt = None, provider: Provider = None, binding: Name = None,
     format_: Annotated[Format, typer.Option("--format", "-f")] = Format.JSON,
-    api: ApiUrl = None, token: Token = None, no_password: NoPassword = False,
+    api: ApiUrl = None, token: Token = None, no_password: NoPassword = False, one: One = False,
 ) -> None:
     """Print the connection of the one database binding reached by assets with these tags
-    (without any: every database binding in the catalog is a candidate)."""
+    (without any: every database binding in the catalog is a candidate), or how to read the
+    lake datasets they land on (formats json, pyarrow, fsspec, duckdb, env)."""
     from catalog_sync.discovery.formats import render
+
+    if api:
+        if _lake_via_api(tag or [], format_, type_, provider, binding, api, token, one):
+            return
+    elif wants_lake_locally(tag or [], format_, type_, provider, binding):
+        resolve_lake_locally(tag or [], format_, type_, provider, binding, one)
+        return
 
     conn = _connection(tag, type_, provider, binding, api, token, no_password)
     try:
@@ -108,8 +127,13 @@ def project_binding(
     tag: Tags = None, type_: TypeOpt = None, provider: Provider = None, binding: Name = None,
     api: ApiUrl = None, token: Token = None, no_password: NoPassword = False,
 ) -> None:
-    """Write the resolved binding as a servicebinding.io folder (files mode 0600)."""
+    """Write the resolved binding as a servicebinding.io folder (files mode 0600): a
+    database's, or the object storage of the one lake dataset the tags land on (locally)."""
     from catalog_sync.discovery.project import project_binding as write_binding_folder
+
+    if not api and wants_lake_locally(tag or [], Format.JSON, type_, provider, binding):
+        project_lake_binding(to, tag or [], type_, provider, binding, no_password)
+        return
 
     conn = _connection(tag, type_, provider, binding, api, token, no_password)
     try:
@@ -118,3 +142,21 @@ def project_binding(
         fail(err)
     console.print(f"wrote binding {conn.binding!r} to {to}: {', '.join(written)}",
                   highlight=False)
+
+
+def _lake_via_api(tags: list[str], fmt: Format, type_: str | None, provider: str | None,
+                  name: str | None, api: str, token: str | None, one: bool) -> bool:
+    """Ask the API; print and return True when it answered for lake datasets (the database
+    flow, with its password checks, goes on otherwise)."""
+    from catalog_sync.client import CatalogClient
+
+    try:
+        with CatalogClient(url=api, token=token) as client:
+            kind, rendered = client.resolve_any(tags=tags, type=type_, provider=provider,
+                                                binding=name, format=fmt.value, one=one)
+    except CatalogSyncError as err:
+        fail(err)
+    if kind != "lake":
+        return False
+    print_answer(rendered)
+    return True
