@@ -14,6 +14,7 @@ from catalog_sync.settings import get_settings
 
 if TYPE_CHECKING:
     from catalog_sync.discovery.lake import LakeAccess
+    from catalog_sync.store import CatalogStore
 
 
 def wants_lake_locally(tags: list[str], fmt: Format, type_: str | None, provider: str | None,
@@ -28,15 +29,30 @@ def wants_lake_locally(tags: list[str], fmt: Format, type_: str | None, provider
         fail(err)
 
 
+def record_locally(store: CatalogStore, pipeline: str, urns: list[str]) -> None:
+    """`--as`: note the reads in the catalog; a failure is a warning, the answer still given."""
+    from catalog_sync.usage.aspects import Pipeline
+    from catalog_sync.usage.record import record_reads
+
+    warning = record_reads(store, Pipeline.parse(pipeline), urns)
+    if warning is not None:
+        console.print(f"warning: {warning}", highlight=False)
+
+
 def local_accesses(tags: list[str], type_: str | None, provider: str | None,
-                   name: str | None, one: bool) -> list[LakeAccess]:
+                   name: str | None, one: bool, pipeline: str | None = None
+                   ) -> list[LakeAccess]:
     from catalog_sync.discovery.answer import resolve_lake
     from catalog_sync.store import open_store
 
     settings = get_settings()
     try:
-        return resolve_lake(open_store(settings), tags, type=type_, provider=provider,
-                            name=name, one=one, binding_root=settings.binding_root)
+        store = open_store(settings)
+        found = resolve_lake(store, tags, type=type_, provider=provider, name=name, one=one,
+                             binding_root=settings.binding_root)
+        if pipeline is not None:
+            record_locally(store, pipeline, [a.dataset.urn for a in found])
+        return found
     except CatalogSyncError as err:
         fail(err)
 
@@ -49,12 +65,13 @@ def print_answer(rendered: dict[str, Any] | str) -> None:
 
 
 def resolve_lake_locally(tags: list[str], fmt: Format, type_: str | None,
-                         provider: str | None, name: str | None, one: bool) -> None:
+                         provider: str | None, name: str | None, one: bool,
+                         pipeline: str | None = None) -> None:
     """Print the lake answer; locally the caller can read the binding root anyway, so
     credentials are included."""
     from catalog_sync.discovery.answer import render_lake
 
-    accesses = local_accesses(tags, type_, provider, name, one)
+    accesses = local_accesses(tags, type_, provider, name, one, pipeline)
     try:
         print_answer(render_lake(accesses, fmt, secrets=True, one=one))
     except CatalogSyncError as err:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Response
+from fastapi import HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from catalog_sync.api.deps import Caller, ServicesDep, v1_router
@@ -22,6 +22,8 @@ from catalog_sync.auth import Scope
 from catalog_sync.discovery import connection_for, password_status, resolve_one
 from catalog_sync.discovery.answer import render_lake, resolve_lake, wants_lake
 from catalog_sync.discovery.formats import Format, render
+from catalog_sync.usage.aspects import Pipeline
+from catalog_sync.usage.record import record_reads
 
 router = v1_router("", "resolve")
 
@@ -29,7 +31,10 @@ _TEXT = {"text/plain": {"schema": {"type": "string"}}}
 INCLUDED_HEADER = "X-Password-Included"
 REASON_HEADER = "X-Password-Omitted-Reason"
 KIND_HEADER = "X-Resolved-Kind"
+USAGE_HEADER = "X-Usage-Recorded"
 _HEADERS = {
+    USAGE_HEADER: {"description": "with `pipeline`: `true`, or `false` when recording failed "
+                   "(the answer is given anyway)", "schema": {"type": "string"}},
     KIND_HEADER: {"description": "`database` or `lake`", "schema": {"type": "string"}},
     INCLUDED_HEADER: {"description": "`true` or `false`", "schema": {"type": "string"}},
     REASON_HEADER: {"description": "why the password is absent (only when it is)",
@@ -60,15 +65,26 @@ def resolve(
     binding: Annotated[BindingName | None, Query()] = None,
     format: Format = Format.JSON,
     one: Annotated[bool, Query(description="Lake datasets: exactly one, as an object.")] = False,
+    pipeline: Annotated[str | None, Query(
+        max_length=200, description="The reading pipeline (NAMESPACE/NAME or NAMESPACE.NAME), "
+        "recorded as a DataHub dataJob reading these datasets; needs scope usage:write.",
+    )] = None,
 ) -> Response:
     """The database binding, or the lake datasets, reached by assets with these tags."""
     secrets = caller.has(Scope.BINDINGS_SECRETS)
+    reader = Pipeline.parse(pipeline) if pipeline is not None else None
+    if reader is not None and not caller.has(Scope.USAGE_WRITE):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "token lacks scope usage:write "
+                            "(needed to record a pipeline's reads)")
     if wants_lake(services.store, tag, format, type, provider, binding):
         accesses = resolve_lake(services.store, tag, type=type, provider=provider,
                                 name=binding, one=one,
                                 binding_root=services.settings.binding_root)
         answer = render_lake(accesses, format, secrets=secrets, one=one)
         kind = {KIND_HEADER: "lake"}
+        if reader is not None:
+            failed = record_reads(services.store, reader, [a.dataset.urn for a in accesses])
+            kind[USAGE_HEADER] = str(failed is None).lower()
         if isinstance(answer, str):
             return PlainTextResponse(answer, headers=kind)
         model = LakeDatasetOut if one else LakeAnswerOut
@@ -81,6 +97,9 @@ def resolve(
     given = password_status(conn, secrets=secrets, binding_root=root)
     rendered = render(conn, format, secrets=secrets, status=given)
     headers = {INCLUDED_HEADER: str(given.included).lower(), KIND_HEADER: "database"}
+    if reader is not None:
+        failed = record_reads(services.store, reader, list(found.assets))
+        headers[USAGE_HEADER] = str(failed is None).lower()
     if given.reason:
         headers[REASON_HEADER] = given.reason
     if isinstance(rendered, str):
