@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -108,3 +110,37 @@ def test_a_bad_binding_fails_by_name_and_removes_nothing(
     assert not any(e.removed for e in after)
     for text in (result.output, (workdir / "catalog.db").read_bytes().decode("latin-1")):
         assert s3_server.secret_key not in text and wrong_secret not in text
+
+
+def test_the_object_storage_secret_key_leaks_nowhere(workdir: Path, s3_server: S3Server
+                                                     ) -> None:
+    """The leak scan for object-storage bindings: ingest through a good and a bad binding in a
+    child process with debug logging, into the catalog and a file sink; then the catalog,
+    the sink, every file written beside them, the report, the logs and the errors hold
+    neither the secret key (nor the wrong one) nor the access key id."""
+    _lake(s3_server, "leak-a")
+    root = workdir / "bindings"
+    project_secret(root, "good", s3_kebab_binding("leak-a", s3_server.url, s3_server.access_key,
+                                                  s3_server.secret_key, prefix="warehouse"))
+    wrong = "wrong-" + s3_server.secret_key
+    project_secret(root, "bad", s3_kebab_binding("leak-a", s3_server.url, s3_server.access_key,
+                                                 wrong))
+    out = workdir / "sink.json"
+    runs = []
+    for sink in (None, {"type": "file", "config": {"filename": str(out)}}):
+        recipe = write_recipe(workdir / "leak.yml", {"binding_root": str(root)}, sink=sink)
+        runs.append(subprocess.run(
+            [str(Path(sys.executable).parent / "catalog-sync"), "--debug", "ingest",
+             str(recipe), "--json"], check=False, capture_output=True, cwd=workdir,
+            timeout=300))
+    for run in runs:
+        assert run.returncode == 1, run.stderr.decode()[-2000:]
+        assert b"DEBUG" in run.stderr and b"Binding not read" in run.stdout
+        assert json.loads(run.stdout)["datasets"] == 2
+    texts = [run.stdout for run in runs] + [run.stderr for run in runs]
+    texts += [f.read_bytes() for f in workdir.rglob("*")
+              if f.is_file() and "bindings" not in f.parts and f.suffix != ".yml"]
+    assert out.is_file() and (workdir / "catalog.db").is_file()
+    for secret in (s3_server.secret_key, wrong, s3_server.access_key):
+        hits = [i for i, text in enumerate(texts) if secret.encode() in text]
+        assert hits == [], f"{secret[:6]}... found in texts {hits}"
