@@ -9,10 +9,10 @@ from catalog_sync.bindings.objects import OBJECT_TYPES, ObjectBinding
 from catalog_sync.bindings.reader import BindingRootError, read_bindings, read_object_bindings
 
 __all__ = [
+    "OBJECT_TYPES",
     "Binding",
     "BindingError",
     "BindingRootError",
-    "OBJECT_TYPES",
     "ObjectBinding",
     "normalize_type",
     "read_bindings",

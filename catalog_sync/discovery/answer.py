@@ -18,7 +18,7 @@ from catalog_sync.discovery.errors import AmbiguousMatchError, NotResolvableErro
 from catalog_sync.discovery.formats import Format
 from catalog_sync.discovery.lake import LakeAccess, access_for, is_lake, lake_datasets, select
 from catalog_sync.discovery.lake_formats import as_duckdb, as_env, as_fsspec, as_json, as_pyarrow
-from catalog_sync.discovery.resolve import describe_request, database_bindings
+from catalog_sync.discovery.resolve import database_bindings, describe_request
 from catalog_sync.store import AssetQuery, CatalogEntry, CatalogReader, EntityKind
 
 LAKE_FORMATS = frozenset({Format.PYARROW, Format.FSSPEC, Format.DUCKDB})

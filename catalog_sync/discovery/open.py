@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from catalog_sync.bindings import ObjectBinding
-from catalog_sync.discovery.errors import NotResolvableError
 from catalog_sync.discovery.lake import LakeAccess, LakeDataset
 from catalog_sync.errors import CatalogSyncError
-from catalog_sync.sources.lake.binding_roots import scrub
 from catalog_sync.sources.lake.fs import resolve_root
 from catalog_sync.sources.lake.table_log import TableLogError, table_uri
 
@@ -73,7 +71,6 @@ def open_lake_dataset(access: LakeAccess) -> ds.Dataset:
     d = access.dataset
     store = access.store()
     root = resolve_root(d.location, store.s3, store.gcs)
-    secrets = access.live.secrets() if access.live is not None else []
     try:
         if d.format == "delta":
             from deltalake import DeltaTable
@@ -84,7 +81,7 @@ def open_lake_dataset(access: LakeAccess) -> ds.Dataset:
                 return table.to_pyarrow_dataset()
             except Exception as err:  # delta-rs raises its own kinds; the reason is kept
                 raise DatasetUnreadableError(
-                    d.name, scrub(str(err) or type(err).__name__, secrets)) from err
+                    d.name, store.scrub(str(err) or type(err).__name__)) from err
         if d.format == "iceberg":
             from catalog_sync.sources.lake.iceberg import read_iceberg
 
@@ -96,15 +93,10 @@ def open_lake_dataset(access: LakeAccess) -> ds.Dataset:
     except TableLogError as err:
         raise DatasetUnreadableError(d.name, err.reason) from err
     except (OSError, ValueError) as err:
-        raise DatasetUnreadableError(d.name, scrub(str(err) or type(err).__name__, secrets)) from err
+        raise DatasetUnreadableError(d.name, store.scrub(str(err) or type(err).__name__)) from err
     missing = [k for k in d.partition_keys if k not in dataset.schema.names]
     if missing:
         raise DatasetUnreadableError(
             d.name, f"the catalogued partition keys {', '.join(missing)} are not in its folders "
             "(re-ingest it)")
     return dataset
-
-
-def not_a_lake_dataset(what: str) -> NotResolvableError:
-    """open_dataset asked for something that is not a lake dataset."""
-    return NotResolvableError(f"{what}: open_dataset opens lake datasets only")

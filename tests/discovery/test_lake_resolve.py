@@ -230,9 +230,9 @@ def test_project_binding_writes_an_object_storage_folder(lake: Lake) -> None:
 def test_open_dataset_on_a_database_asset_names_it(
     lake: Lake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.support.catalog import database_assets, write_catalog
-    from tests.support.backends import Backend
     from catalog_sync.bindings import Binding
+    from tests.support.backends import Backend
+    from tests.support.catalog import database_assets, write_catalog
 
     binding = Binding(name="pg-x", type="postgresql", host="pg", port=5432, database="db")
     _, assets = database_assets(binding, ["public.features"], role="inference")

@@ -4,7 +4,8 @@ with that binding's endpoint, region and credentials, and nothing else's.
 A binding that cannot be used (no bucket, an endpoint that does not answer, keys the server
 refuses) is one failure naming the binding; the other bindings are still read. Its root, when
 known, lets the source keep the datasets the catalog holds under it (nothing is removed).
-Messages from pyarrow are scrubbed of the binding's secrets before they go anywhere.
+Messages from pyarrow are scrubbed of the binding's secrets (`StoreOptions.scrub`) before
+they go anywhere.
 """
 
 from __future__ import annotations
@@ -51,13 +52,6 @@ def store_options(binding: ObjectBinding) -> StoreOptions:
     ))
 
 
-def scrub(text: str, secrets: list[str]) -> str:
-    """First line of `text`, each secret replaced by `***`."""
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return (text.splitlines() or [""])[0][:300]
-
-
 def bound_root(binding: ObjectBinding) -> LakeRoot:
     """The binding's root with a filesystem built from its own options, and its coordinates."""
     options = store_options(binding)
@@ -87,7 +81,8 @@ def binding_roots(config: LakeSourceConfig) -> tuple[list[BoundRoot], list[Broke
         try:
             info = root.filesystem.get_file_info(root.path)
         except OSError as err:
-            reason = f"cannot reach {binding.uri}: {scrub(str(err), binding.secrets())}"
+            scrubbed = store_options(binding).scrub(str(err) or type(err).__name__)
+            reason = f"cannot reach {binding.uri}: {scrubbed}"
             broken.append(BrokenBinding(binding.name, reason, root))
             continue
         if info.type != pafs.FileType.Directory:
