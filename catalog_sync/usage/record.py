@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 
 def record_reads(store: CatalogStore, pipeline: Pipeline, datasets: Sequence[str]) -> str | None:
-    """Record that `pipeline` read `datasets` now; the warning's text when that failed."""
+    """Record that `pipeline` read `datasets` now; the warning's text when that failed. Only
+    datasets are inputs (a resolved binding also reaches its database's containers)."""
+    datasets = [urn for urn in datasets if urn.startswith("urn:li:dataset:")]
     if not datasets:
         return None
     try:

@@ -23,7 +23,7 @@ from catalog_sync.api.main import create_app
 from catalog_sync.auth import TokenStore
 from catalog_sync.bindings import read_object_bindings
 from catalog_sync.cli.main import app
-from catalog_sync.client import CatalogClient, open_dataset
+from catalog_sync.client import ApiError, CatalogClient, open_dataset
 from catalog_sync.discovery import NoMatchError
 from catalog_sync.settings import get_settings
 from tests.support.bindings import project_secret, s3_kebab_binding
@@ -245,3 +245,19 @@ def test_open_dataset_on_a_database_asset_names_it(
     with lake.client("read") as client, pytest.raises(NoMatchError) as via_api:
         client.open_dataset(tags=["servicebinding:type:postgresql"])
     assert "not a lake dataset" in str(via_api.value)
+
+
+def test_a_pipeline_naming_itself_is_recorded(lake: Lake) -> None:
+    from catalog_sync.store import open_store
+
+    token = TokenStore(get_settings().tokens_path).create(
+        ["catalog:read", "bindings:secrets", "usage:write"], "trainer")[1]
+    _cli("--tag", "training", "--one", "--as", "vision/train")
+    with lake.client("secrets") as client, pytest.raises(ApiError) as refused:
+        client.open_dataset(tags=TAGS, pipeline="vision/other")  # no usage:write
+    assert refused.value.status == 403
+    with CatalogClient(token=token, http=TestClient(lake.api.app)) as client:
+        assert _rows(client.open_dataset(tags=TAGS, pipeline="vision.eval")) == EXPECTED
+    store = open_store(get_settings())
+    cifar = json.loads(_cli("--tag", "training", "--one"))["urn"]
+    assert [u.pipeline for u in store.usage_of(cifar)] == ["vision/eval", "vision/train"]
