@@ -31,7 +31,10 @@ from catalog_sync.errors import BadInputError
 ORCHESTRATOR = "catalog-sync"
 DEFAULT_NAMESPACE = "default"
 ACTOR = "urn:li:corpuser:catalog-sync"
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,199}$")
+# Words of letters, digits, `_`, `-`, joined by single `.` or `/` (the API's schema says the same).
+PIPELINE_PATTERN = r"^[A-Za-z0-9_-]+(?:[./][A-Za-z0-9_-]+)*$"
+PIPELINE_MAX = 200
+_NAME = re.compile(PIPELINE_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,7 @@ class Pipeline:
     @classmethod
     def parse(cls, text: str) -> Pipeline:
         """`team.train` / `team/train` / `train`; bad input names the value's problem."""
-        if not _NAME.match(text) or text.endswith(("/", ".")) or ".." in text or "//" in text:
+        if len(text) > PIPELINE_MAX or not _NAME.match(text):
             raise BadInputError(
                 f"pipeline {text!r}: use NAMESPACE/NAME or NAMESPACE.NAME (letters, digits, "
                 "'.', '_', '-', '/')")

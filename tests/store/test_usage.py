@@ -84,7 +84,7 @@ def test_the_api_records_only_with_usage_write(backend: Backend) -> None:
         assert "usage:write" in refused.json()["detail"]
         bad = client.get("/v1/resolve", params={**params, "pipeline": "../x"},
                          headers={"Authorization": f"Bearer {usage}"})
-        assert bad.status_code == 422 and "pipeline '../x'" in bad.text
+        assert bad.status_code == 422 and "pipeline" in bad.text and "'../x'" in bad.text
     assert backend.store().usage_of(CIFAR) == []
 
 

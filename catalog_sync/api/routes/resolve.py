@@ -10,7 +10,7 @@ from fastapi import HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from catalog_sync.api.deps import Caller, ServicesDep, v1_router
-from catalog_sync.api.params import BindingName, TagName
+from catalog_sync.api.params import BindingName, PipelineName, TagName
 from catalog_sync.api.schemas import (
     ConnectionOut,
     ErrorOut,
@@ -65,8 +65,8 @@ def resolve(
     binding: Annotated[BindingName | None, Query()] = None,
     format: Format = Format.JSON,
     one: Annotated[bool, Query(description="Lake datasets: exactly one, as an object.")] = False,
-    pipeline: Annotated[str | None, Query(
-        max_length=200, description="The reading pipeline (NAMESPACE/NAME or NAMESPACE.NAME), "
+    pipeline: Annotated[PipelineName | None, Query(
+        description="The reading pipeline (NAMESPACE/NAME or NAMESPACE.NAME), "
         "recorded as a DataHub dataJob reading these datasets; needs scope usage:write.",
     )] = None,
 ) -> Response:
