@@ -136,3 +136,25 @@ def test_a_recording_failure_is_a_warning_not_a_failed_read(
         assert answer.json()["datasets"][0]["urn"] == CIFAR
         assert any("not recorded" in r.getMessage() for r in caplog.records)
         assert backend.store().usage_of(CIFAR) == []
+
+
+def test_the_readers_show_on_the_asset(backend: Backend) -> None:
+    from typer.testing import CliRunner
+
+    from catalog_sync.cli.main import app
+
+    write_catalog(backend, [_located("lake/cifar10", {"training"})])
+    backend.store().record_usage(Pipeline.parse("vision/train"), [CIFAR], 1_700_000_000_000)
+    shown = CliRunner().invoke(app, ["assets", "show", CIFAR, "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["read_by"] == [{
+        "pipeline": "vision/train", "last_read_ms": 1_700_000_000_000,
+        "job": "urn:li:dataJob:(urn:li:dataFlow:(catalog-sync,vision,PROD),train)"}]
+    text = CliRunner().invoke(app, ["assets", "show", CIFAR])
+    assert "vision/train  last read 2023-11-14 22:13 UTC" in text.stdout
+    get_settings.cache_clear()
+    token = TokenStore(get_settings().tokens_path).create(["catalog:read"], "r")[1]
+    with TestClient(create_app(), raise_server_exceptions=False) as client:
+        body = client.get(f"/v1/assets/{CIFAR}", headers={"Authorization": f"Bearer {token}"})
+    assert body.status_code == 200, body.text
+    assert body.json()["read_by"] == json.loads(shown.stdout)["read_by"]
