@@ -8,6 +8,7 @@ injected credentials (IRSA, a mounted binding) can use it as it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shlex
@@ -92,7 +93,11 @@ def pyarrow_kwargs(access: LakeAccess, secrets: bool) -> tuple[str, dict[str, An
         if "project_id" in c:
             kwargs["project_id"] = c["project_id"]
         if "access_token" in c:
-            kwargs["access_token"] = c["access_token"]
+            # pyarrow wants an expiry beside a token (fs.gcs_filesystem gives the same one);
+            # JSON has no datetime: ISO 8601, for datetime.fromisoformat.
+            expiry = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+            kwargs.update(access_token=c["access_token"],
+                          credential_token_expiration=expiry.isoformat())
         elif "endpoint" in c and "service_account_key" not in c:
             kwargs["anonymous"] = True
         return "GcsFileSystem", kwargs
@@ -103,7 +108,8 @@ def pyarrow_kwargs(access: LakeAccess, secrets: bool) -> tuple[str, dict[str, An
 
 
 def as_pyarrow(access: LakeAccess, secrets: bool) -> dict[str, Any]:
-    """`getattr(pyarrow.fs, filesystem)(**filesystem_kwargs)` and `path` open the table."""
+    """`getattr(pyarrow.fs, filesystem)(**filesystem_kwargs)` and `path` open the table (a
+    GCS token's `credential_token_expiration` is ISO 8601 text: `datetime.fromisoformat`)."""
     name, kwargs = pyarrow_kwargs(access, secrets)
     return {**_head(access), "filesystem": name, "filesystem_kwargs": kwargs,
             "path": fs_path(access.dataset.location),
