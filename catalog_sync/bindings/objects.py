@@ -26,7 +26,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "bucket": ("bucket", "bucket-name", "BUCKET_NAME", "bucketName"),
     "prefix": ("prefix", "path", "BUCKET_PREFIX"),
     "endpoint": ("endpoint", "endpoint-url", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
-                 "endpointUrl", "url"),
+                 "endpointUrl"),
     "host": ("BUCKET_HOST", "host"),
     "port": ("BUCKET_PORT", "port"),
     "region": ("region", "AWS_REGION", "AWS_DEFAULT_REGION", "BUCKET_REGION"),
@@ -54,29 +54,37 @@ def object_type(value: str) -> str:
     return _TYPE_ALIASES.get(lowered, lowered)
 
 
-def _first(entries: dict[str, str], key: str) -> str | None:
+def _named(entries: dict[str, str], key: str) -> tuple[str, str] | None:
+    """The first of `key`'s spellings the folder has: (entry name, value)."""
     for name in ALIASES[key]:
         if entries.get(name):
-            return entries[name]
+            return name, entries[name]
     return None
+
+
+def _first(entries: dict[str, str], key: str) -> str | None:
+    found = _named(entries, key)
+    return found[1] if found else None
 
 
 def _endpoint(name: str, entries: dict[str, str]) -> str | None:
     """`endpoint` as given (scheme added: https), else Ceph's `BUCKET_HOST` + `BUCKET_PORT`
     (http unless the port is 443: a claim's in-cluster gateway speaks plain HTTP)."""
-    given = _first(entries, "endpoint")
-    if given:
+    named = _named(entries, "endpoint")
+    if named:
+        entry, given = named
         url = given if "://" in given else f"https://{given}"
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise BindingError(name, "entry `endpoint` is not an http(s) URL or host")
+            raise BindingError(name, f"entry `{entry}` is not an http(s) URL or host")
         return url.rstrip("/")
     host = _first(entries, "host")
     if not host:
         return None
-    port = _first(entries, "port")
-    if port is not None and not (port.isdigit() and 0 < int(port) < 65536):
-        raise BindingError(name, "entry `BUCKET_PORT` is not a port number (1-65535)")
+    named_port = _named(entries, "port")
+    port = named_port[1] if named_port else None
+    if named_port and not (named_port[1].isdigit() and 0 < int(named_port[1]) < 65536):
+        raise BindingError(name, f"entry `{named_port[0]}` is not a port number (1-65535)")
     scheme = "https" if port == "443" else "http"
     return f"{scheme}://{host}" + (f":{port}" if port and port not in ("80", "443") else "")
 

@@ -89,3 +89,8 @@ def test_gcs_key_goes_to_gcsfs_and_a_token_to_pyarrow() -> None:
     assert name == "GcsFileSystem" and kwargs["access_token"] == SECRET
     assert kwargs["endpoint_override"] == "127.0.0.1:9023"
     assert "access_token" not in pyarrow_kwargs(LakeAccess(dataset, token), secrets=False)[1]
+
+
+def test_the_error_names_the_spelling_the_folder_used() -> None:
+    with pytest.raises(BindingError, match="entry `AWS_ENDPOINT_URL` is not an http"):
+        _parse({"type": "s3", "bucket": "a", "AWS_ENDPOINT_URL": "s3://" + SECRET})
