@@ -60,7 +60,7 @@ def wants_lake(reader: CatalogReader, tags: Iterable[str], fmt: Format, type: st
     if fmt in DATABASE_FORMATS:
         return False
     if type is not None:
-        return normalize_type(type) in LAKE_TYPES or type.lower() == "gs"
+        return normalize_type(type) in LAKE_TYPES
     tags = sorted(set(tags))
     lake = lake_datasets(reader, tags, provider=provider, name=name)
     databases = database_bindings(reader, tags, provider=provider, name=name)
