@@ -4,15 +4,20 @@
     conn = client.connection(tags=["training"], type="greenplum")
     engine = sqlalchemy.create_engine(client.resolve(tags=["training"], format="sqlalchemy"))
 
+    dataset = open_dataset(tags=["training", "data lake"])  # a pyarrow.dataset.Dataset
+
 Without `url`/`token` it reads CATALOG_SYNC_API_URL / CATALOG_SYNC_API_TOKEN. Not exactly one
 match raises the same NoMatchError / AmbiguousMatchError (with candidates) as local resolution.
+The module-level `open_dataset` asks the API when CATALOG_SYNC_API_URL is set, else reads the
+local catalog and binding root (no API).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import quote
 
 import httpx
@@ -28,6 +33,13 @@ from catalog_sync.discovery import (
 from catalog_sync.discovery.project import project_binding
 from catalog_sync.errors import BadInputError, CatalogSyncError
 from catalog_sync.settings import get_settings
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as ds
+
+KIND_HEADER = "X-Resolved-Kind"  # the API's: `lake` or `database`
+USAGE_HEADER = "X-Usage-Recorded"  # the API's: `false` when a pipeline's reads went unrecorded
+logger = logging.getLogger(__name__)
 
 
 class ApiError(CatalogSyncError):
@@ -143,16 +155,45 @@ class CatalogClient:
     def resolve(
         self, *, tags: Iterable[str] = (), type: str | None = None,
         provider: str | None = None, binding: str | None = None, format: str = "json",
+        one: bool = False, pipeline: str | None = None,
     ) -> dict[str, Any] | str:
-        """The connection as a dict (format json) or a string (dsn, sqlalchemy, jdbc, env)."""
+        """The connection as a dict (format json) or a string (dsn, sqlalchemy, jdbc, env);
+        for lake datasets a dict (json, pyarrow, fsspec) or a string (duckdb, env). With
+        `pipeline`, the catalog records that it read them (token scope usage:write)."""
+        return self.resolve_any(tags=tags, type=type, provider=provider, binding=binding,
+                                format=format, one=one, pipeline=pipeline)[1]
+
+    def resolve_any(
+        self, *, tags: Iterable[str] = (), type: str | None = None,
+        provider: str | None = None, binding: str | None = None, format: str = "json",
+        one: bool = False, pipeline: str | None = None,
+    ) -> tuple[str, dict[str, Any] | str]:
+        """`resolve`, and which kind the API resolved: `database` or `lake`."""
         params: list[tuple[str, Any]] = [("tag", t) for t in tags]
         params += [("type", type), ("provider", provider), ("binding", binding),
-                   ("format", format)]
+                   ("format", format), ("one", "true" if one else None),
+                   ("pipeline", pipeline)]
         response = self._get("/v1/resolve", params)
-        if format == "json":
+        if response.headers.get(USAGE_HEADER) == "false":  # the read goes on: a warning
+            logger.warning("the API could not record %s's reads (see its log)", pipeline)
+        kind = response.headers.get(KIND_HEADER, "database")
+        if response.headers.get("content-type", "").startswith("application/json"):
             body: dict[str, Any] = response.json()
-            return body
-        return response.text
+            return kind, body
+        return kind, response.text
+
+    def open_dataset(
+        self, *, tags: Iterable[str] = (), type: str | None = None,
+        provider: str | None = None, binding: str | None = None, pipeline: str | None = None,
+    ) -> ds.Dataset:
+        """The one lake dataset these tags land on, opened over exactly the catalogued table
+        (credentials as the token's scope allows; else the reader's own AWS_* environment)."""
+        from catalog_sync.discovery.open import access_from_json, open_lake_dataset
+
+        body = self.resolve(tags=tags, type=type or "lake", provider=provider,
+                            binding=binding, format="json", one=True, pipeline=pipeline)
+        assert isinstance(body, dict)
+        return open_lake_dataset(access_from_json(body))
 
     def connection(self, **query: Any) -> Connection:
         """`resolve` as a Connection (password a SecretStr, present only with the scope)."""
@@ -176,3 +217,34 @@ class CatalogClient:
         """Write the resolved connection as a servicebinding.io folder (files mode 0600)."""
         return project_binding(self.connection(**query), folder)
 
+
+
+def open_dataset(
+    *, tags: Iterable[str] = (), type: str | None = None, provider: str | None = None,
+    binding: str | None = None, pipeline: str | None = None, url: str | None = None,
+    token: str | None = None,
+) -> ds.Dataset:
+    """The one lake dataset these tags land on, as a pyarrow Dataset: through the API when a
+    URL is given or CATALOG_SYNC_API_URL is set, else from the local catalog and binding root.
+    With `pipeline`, the catalog records that it read the dataset (a failure is a warning)."""
+    settings = get_settings()
+    if url or settings.api_url:
+        with CatalogClient(url=url, token=token) as client:
+            return client.open_dataset(tags=tags, type=type, provider=provider,
+                                       binding=binding, pipeline=pipeline)
+    from catalog_sync.discovery.answer import resolve_lake
+    from catalog_sync.discovery.open import open_lake_dataset
+    from catalog_sync.store import open_store
+    from catalog_sync.usage.aspects import Pipeline
+    from catalog_sync.usage.record import record_reads
+
+    reader = Pipeline.parse(pipeline) if pipeline is not None else None
+    store = open_store(settings)
+    try:
+        access = resolve_lake(store, tags, type=type or "lake", provider=provider,
+                              name=binding, one=True, binding_root=settings.binding_root)[0]
+        if reader is not None:
+            record_reads(store, reader, [access.dataset.urn])
+    finally:
+        store.close()
+    return open_lake_dataset(access)

@@ -10,12 +10,16 @@ shape (`tags` as names, `fields` with path/native_type/nullable/description).
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from catalog_sync.emit.tags import added_by, tag_name
 from catalog_sync.store import CatalogEntry
+
+if TYPE_CHECKING:
+    from catalog_sync.usage.aspects import PipelineUse
 
 
 class FieldDetail(BaseModel):
@@ -81,6 +85,14 @@ class ViewDetail(BaseModel):
     materialized: bool = False
 
 
+class ReadByDetail(BaseModel):
+    """A pipeline recorded as reading the dataset (usage recording), and its last read."""
+
+    pipeline: str
+    job: str = Field(description="the pipeline's DataHub dataJob URN")
+    last_read_ms: int
+
+
 class AssetDetails(BaseModel):
     urn: str
     type: str = Field(description="dataset or container")
@@ -99,9 +111,10 @@ class AssetDetails(BaseModel):
     profile: ProfileDetail | None = None
     upstreams: list[UpstreamDetail] = Field(default_factory=list)
     view: ViewDetail | None = None
+    read_by: list[ReadByDetail] = Field(default_factory=list)
 
     @classmethod
-    def of(cls, entry: CatalogEntry) -> AssetDetails:
+    def of(cls, entry: CatalogEntry, read_by: Sequence[PipelineUse] = ()) -> AssetDetails:
         schema = entry.aspects.get("schemaMetadata") or {}
         keys = list(schema.get("primaryKeys") or [])
         return cls(
@@ -118,6 +131,8 @@ class AssetDetails(BaseModel):
                        for u in (entry.aspects.get("upstreamLineage") or {}).get("upstreams")
                        or []],
             view=_view(entry.aspects.get("viewProperties")),
+            read_by=[ReadByDetail(pipeline=u.pipeline, job=u.job_urn,
+                                  last_read_ms=u.last_read_ms) for u in read_by],
         )
 
 

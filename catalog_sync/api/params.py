@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import StringConstraints
 
 from catalog_sync.pgadmin.model import EMAIL_PATTERN
+from catalog_sync.usage.aspects import PIPELINE_MAX, PIPELINE_PATTERN
 
 MAX_TEXT = 200
 
@@ -24,6 +25,10 @@ TagName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, pa
 # catalog_sync.bindings.validate_binding_name: a single folder name, no `..`.
 BindingName = Annotated[str, StringConstraints(
     max_length=253, pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.[A-Za-z0-9_-])*\.?$")]
+
+# catalog_sync.usage.aspects.Pipeline: NAMESPACE/NAME or NAMESPACE.NAME.
+PipelineName = Annotated[str, StringConstraints(max_length=PIPELINE_MAX,
+                                                pattern=PIPELINE_PATTERN)]
 
 # catalog_sync.pgadmin.model: SSL_MODES and the suffix rule.
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]

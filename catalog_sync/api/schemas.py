@@ -76,6 +76,33 @@ class ConnectionOut(BindingCoordinates):
         "password`, or no binding root on the server; null when the password is included")
 
 
+class LakeDatasetOut(BaseModel):
+    """How to read one lake dataset, in the asked format's shape (json, pyarrow or fsspec);
+    credentials in `storage_options`, `filesystem_kwargs` or `storage_options` only for
+    tokens with `bindings:secrets`."""
+
+    urn: str
+    name: str
+    location: str
+    format: str = Field(description="parquet, delta or iceberg")
+    partition_keys: list[str]
+    binding: BindingRefOut | None = None
+    storage_options: dict[str, Any] | None = None
+    credentials_included: bool | None = None
+    credentials_omitted_reason: str | None = None
+    filesystem: str | None = Field(default=None, description="pyarrow.fs class (pyarrow)")
+    filesystem_kwargs: dict[str, Any] | None = None
+    path: str | None = None
+    partitioning: str | None = None
+    url: str | None = Field(default=None, description="fsspec URL (fsspec)")
+
+
+class LakeAnswerOut(BaseModel):
+    """Every lake dataset the tags land on (without `one`)."""
+
+    datasets: list[LakeDatasetOut]
+
+
 class CandidateOut(BindingCoordinates):
     """A binding considered by a resolution, with how many matching assets name it."""
 

@@ -35,6 +35,7 @@ class TokenFileError(BadInputError):
 class Scope(StrEnum):
     CATALOG_READ = "catalog:read"
     BINDINGS_SECRETS = "bindings:secrets"
+    USAGE_WRITE = "usage:write"  # record in the catalog which pipeline read what (--as)
 
 
 @dataclass(frozen=True, slots=True)

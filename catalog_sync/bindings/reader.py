@@ -12,17 +12,20 @@ type, then provider before anything else in it is read. One malformed folder is 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+from typing import Any
 
 from catalog_sync.bindings.entries import READ_ENTRIES
 from catalog_sync.bindings.folder import BindingError, read_entries
 from catalog_sync.bindings.model import Binding, normalize_type
+from catalog_sync.bindings.objects import OBJECT_ENTRIES, OBJECT_TYPES, ObjectBinding
 from catalog_sync.errors import BadInputError
 
 logger = logging.getLogger(__name__)
 
 Warn = Callable[[str, str], None]
+Parse = Callable[[str, dict[str, str]], tuple[Any, list[str]]]
 OnError = Callable[[BindingError], None]
 
 
@@ -80,13 +83,17 @@ def read_bindings(
     warn: Warn = _log_warning,
     on_error: OnError = _raise,
     disagree: Warn | None = None,
-) -> list[Binding]:
+    read: Collection[str] = READ_ENTRIES,
+    parse: Parse = Binding.parse,
+) -> list[Any]:
     """Bindings under `root`, sorted by name, filtered by name, type and provider. A folder
     that cannot be read goes to `on_error` (by default raised), entries that disagree to
-    `disagree` (by default `warn`), folders ignored to `warn`."""
+    `disagree` (by default `warn`), folders ignored to `warn`. `read` and `parse` say which
+    entries a binding is read for and what record it becomes: a database `Binding` by
+    default, an `ObjectBinding` for object storage (`bindings.objects`)."""
     wanted_types = {normalize_type(t) for t in types} if types else None
     by_name = dict(types_by_name or {})
-    found: list[Binding] = []
+    found: list[Any] = []
     for name in binding_folders(root):
         if names and name not in names:
             continue
@@ -100,12 +107,32 @@ def read_bindings(
                 continue
             if providers and head.get("provider") not in providers:
                 continue
-            entries = read_entries(root, name, READ_ENTRIES)
-            binding, conflicts = Binding.parse(name, {**entries, "type": kind})
+            entries = read_entries(root, name, read)
+            binding, conflicts = parse(name, {**entries, "type": kind})
         except BindingError as err:
             on_error(err)
             continue
         for conflict in conflicts:
             (disagree or warn)(where, conflict)
         found.append(binding)
+    return found
+
+
+def read_object_bindings(
+    root: Path,
+    *,
+    types: set[str] | None = None,
+    providers: set[str] | None = None,
+    names: set[str] | None = None,
+    types_by_name: Mapping[str, str] | None = None,
+    on_error: OnError = _raise,
+    warn: Warn = _log_warning,
+) -> list[ObjectBinding]:
+    """`read_bindings` for object storage: `s3` and `gcs` folders as `ObjectBinding`s. An
+    object bucket claim has no `type` entry: name its folder in `types_by_name`."""
+    found: list[ObjectBinding] = read_bindings(
+        root, types=types or set(OBJECT_TYPES), providers=providers, names=names,
+        types_by_name=types_by_name, on_error=on_error, warn=warn, read=OBJECT_ENTRIES,
+        parse=ObjectBinding.parse,
+    )
     return found

@@ -42,9 +42,10 @@ def show(
         entry = store.get(urn)
         if entry is None:
             raise AssetNotFoundError(urn, f"the catalog ({store.kind})")
+        uses = store.usage_of(urn) if entry.entity_type == "dataset" else []
     except CatalogSyncError as err:
         fail(err)
-    details = AssetDetails.of(entry)
+    details = AssetDetails.of(entry, uses)
     if json_requested(json_output):
         print_json(details.model_dump(mode="json"))
         return
@@ -101,6 +102,11 @@ def print_details(d: AssetDetails, console: Console) -> None:
         kind = "materialized view" if d.view.materialized else "view"
         _line(console, f"\n{kind} SQL:")
         _line(console, "  " + d.view.definition.strip().replace("\n", "\n  "))
+    if d.read_by:
+        _line(console, "\nread by (pipelines):")
+        for r in d.read_by:
+            read_at = dt.datetime.fromtimestamp(r.last_read_ms / 1000, dt.UTC)
+            _line(console, f"  {r.pipeline}  last read {read_at:%Y-%m-%d %H:%M} UTC  ({r.job})")
     shown = {k: v for k, v in d.properties.items() if not k.startswith("catalog_sync.")}
     if shown:
         _line(console, "\nproperties:")

@@ -3,7 +3,8 @@
 Public entry points: `database_bindings` (every binding reaching assets with given tags; the
 pgAdmin generator uses it), `resolve_one` (exactly one, else an error listing candidates),
 `connection_for` (join with the live binding root), `render` (json/dsn/sqlalchemy/jdbc/env)
-and `project_binding` (write a servicebinding.io folder).
+and `project_binding` (write a servicebinding.io folder). Lake datasets: `answer.resolve_lake`
+and `answer.render_lake` (json/pyarrow/fsspec/duckdb/env), `open.open_lake_dataset`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         AmbiguousMatchError,
         BindingMissingError,
         NoMatchError,
+        NotResolvableError,
         ResolutionError,
     )
     from catalog_sync.discovery.resolve import (
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 # `resolve` brings in the catalog readers and DataHub (most of the CLI's start-up time).
 _WHERE = {
     "AmbiguousMatchError": "errors", "BindingMissingError": "errors", "NoMatchError": "errors",
+    "NotResolvableError": "errors",
     "ResolutionError": "errors", "Connection": "resolve", "ResolvedBinding": "resolve",
     "connection_for": "resolve", "database_bindings": "resolve", "resolve_one": "resolve",
     "NoCredentialsError": "credentials", "PasswordStatus": "credentials",
@@ -54,6 +57,7 @@ __all__ = [
     "Connection",
     "NoCredentialsError",
     "NoMatchError",
+    "NotResolvableError",
     "PasswordStatus",
     "ResolutionError",
     "ResolvedBinding",

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from catalog_sync.errors import CatalogSyncError
 
-if TYPE_CHECKING:
-    from catalog_sync.discovery.resolve import ResolvedBinding
+
+class Candidate(Protocol):
+    """What a resolution considered: a database binding or a lake dataset."""
+
+    def summary(self) -> dict[str, Any]: ...
 
 
 class ResolutionError(CatalogSyncError):
     """Not exactly one binding matched; `candidates` lists what was considered."""
 
-    def __init__(self, message: str, candidates: Sequence[ResolvedBinding]) -> None:
+    def __init__(self, message: str, candidates: Sequence[Candidate]) -> None:
         super().__init__(message)
         self.candidates = list(candidates)
 
@@ -32,3 +35,11 @@ class AmbiguousMatchError(ResolutionError):
 
 class BindingMissingError(ResolutionError):
     """The catalog names a binding the local binding root does not hold (HTTP 404)."""
+
+
+class NotResolvableError(NoMatchError):
+    """The assets asked for are neither lake datasets nor database tables reached through a
+    binding (or the wrong one of the two for the call): names the asset and what it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, [])

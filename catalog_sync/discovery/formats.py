@@ -32,6 +32,10 @@ class Format(StrEnum):
     SQLALCHEMY = "sqlalchemy"
     JDBC = "jdbc"
     ENV = "env"
+    # Lake datasets only (catalog_sync.discovery.lake_formats).
+    PYARROW = "pyarrow"
+    FSSPEC = "fsspec"
+    DUCKDB = "duckdb"
 
 
 def _password(conn: Connection, secrets: bool) -> str | None:
@@ -133,6 +137,9 @@ def render(
             data["password_included"] = status.included
             data["password_omitted_reason"] = status.reason
         return data
+    if fmt not in _TEXT:
+        raise BadInputError(f"format {fmt.value!r} is for lake datasets, not database binding "
+                            f"{conn.binding!r}; use json, dsn, sqlalchemy, jdbc or env")
     text = _TEXT[fmt](conn, secrets)
     if fmt is Format.ENV and status is not None and not status.included:
         text += f"# PGPASSWORD not included: {status.reason}\n"

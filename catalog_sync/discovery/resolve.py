@@ -15,7 +15,13 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from catalog_sync.bindings import Binding, normalize_type, read_bindings, validate_binding_name
+from catalog_sync.bindings import (
+    OBJECT_TYPES,
+    Binding,
+    normalize_type,
+    read_bindings,
+    validate_binding_name,
+)
 from catalog_sync.discovery.errors import AmbiguousMatchError, BindingMissingError, NoMatchError
 from catalog_sync.store import AssetQuery, CatalogEntry, CatalogReader, EntityKind
 
@@ -75,7 +81,7 @@ def database_bindings(
 ) -> list[ResolvedBinding]:
     """Bindings reaching datasets/containers that carry all `tags`, by binding name.
 
-    Assets without a `binding_name` property (lake datasets) are skipped; `type` accepts
+    Assets without a database `binding_name` (lake datasets) are skipped; `type` accepts
     `postgres` for `postgresql`. Tags and assets are the union over the matched assets.
     """
     if name is not None:
@@ -87,6 +93,8 @@ def database_bindings(
         binding = props.get("binding_name")
         if not binding or (name is not None and binding != name):
             continue
+        if normalize_type(props.get("binding_type", "")) in OBJECT_TYPES:
+            continue  # a lake dataset's object-storage binding (discovery.lake)
         if wanted_type and normalize_type(props.get("binding_type", "")) != wanted_type:
             continue
         if provider and props.get("binding_provider") != provider:
@@ -110,7 +118,7 @@ def database_bindings(
     ]
 
 
-def _describe(tags: Iterable[str], type_: str | None, provider: str | None,
+def describe_request(tags: Iterable[str], type_: str | None, provider: str | None,
               name: str | None) -> str:
     parts = [f"tags {sorted(tags)}" if tags else "any tags"]
     parts += [f"{k} {v!r}" for k, v in (("type", type_), ("provider", provider),
@@ -128,7 +136,7 @@ def resolve_one(
     """Exactly one binding, or NoMatchError / AmbiguousMatchError listing the candidates."""
     tags = sorted(set(tags))
     found = database_bindings(reader, tags, type=type, provider=provider, name=name)
-    asked = _describe(tags, type, provider, name)
+    asked = describe_request(tags, type, provider, name)
     if not found:
         # Show what the tags alone would have matched, so a wrong type/provider is visible.
         near = database_bindings(reader, tags) if (type or provider or name) and tags else []

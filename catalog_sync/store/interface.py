@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from catalog_sync.store.lite.unchanged import StoredAspects
     from catalog_sync.tagging.definitions import ViewDefinition
+    from catalog_sync.usage.aspects import Pipeline, PipelineUse
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,15 @@ class CatalogStore(CatalogReader, Protocol):
     def save_views(self, views: Sequence[ViewDefinition], tags: set[str]) -> list[str]:
         """Make each saved view exist with its current definition where the backend keeps
         views (GMS); the problems met, one line each. The embedded store keeps none."""
+        ...
+
+    def record_usage(self, pipeline: Pipeline, datasets: Sequence[str], time_ms: int) -> None:
+        """Record that `pipeline` read `datasets` at `time_ms`: its dataJob's input edges
+        gain the new datasets and the known ones' time (full aspects, read then written)."""
+        ...
+
+    def usage_of(self, dataset_urn: str) -> list[PipelineUse]:
+        """The pipelines whose recorded reads include `dataset_urn`, by job URN."""
         ...
 
     def sink_config(self) -> dict[str, Any]:

@@ -120,3 +120,29 @@ def stackgres_binding(cluster: str, namespace: str, username: str, password: str
         "password": password,
         "uri": f"{uri}/{database}" if database else uri,
     }
+
+
+def s3_kebab_binding(bucket: str, endpoint: str, access_key: str, secret_key: str, *,
+                     prefix: str = "", region: str = "us-east-1", provider: str = "minio"
+                     ) -> dict[str, str | bytes]:
+    """An object-storage binding in the servicebinding.io convention (kebab-case keys)."""
+    data: dict[str, str | bytes] = {
+        "type": "s3", "provider": provider, "endpoint": endpoint, "bucket": bucket,
+        "region": region, "access-key-id": access_key, "secret-access-key": secret_key,
+    }
+    if prefix:
+        data["prefix"] = prefix
+    return data
+
+
+def rook_obc(bucket: str, host: str, port: int, access_key: str, secret_key: str, *,
+             region: str = "us-east-1") -> dict[str, str | bytes]:
+    """A Rook/Ceph ObjectBucketClaim's ConfigMap and Secret projected into one folder (Rook's
+    Documentation/Storage-Configuration/Object-Storage-RGW/ceph-object-bucket-claim.md): the
+    ConfigMap's BUCKET_HOST, BUCKET_PORT, BUCKET_NAME, BUCKET_REGION, BUCKET_SUBREGION and
+    the Secret's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; no `type`, no `provider`."""
+    return {
+        "BUCKET_HOST": host, "BUCKET_PORT": str(port), "BUCKET_NAME": bucket,
+        "BUCKET_REGION": region, "BUCKET_SUBREGION": "",
+        "AWS_ACCESS_KEY_ID": access_key, "AWS_SECRET_ACCESS_KEY": secret_key,
+    }

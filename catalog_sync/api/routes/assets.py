@@ -64,8 +64,11 @@ async def search_assets(
 @router.get("/{urn:path}", response_model=AssetDetails, responses={404: {"model": ErrorOut}})
 async def get_asset(urn: str, services: ServicesDep) -> AssetDetails:
     """One dataset or container: schema (keys, defaults), profile, lineage, view SQL, tags with
-    who added each, binding coordinates: what `catalog-sync assets show` prints."""
+    who added each, binding coordinates, the pipelines that read it: what `catalog-sync
+    assets show` prints."""
     entry = await read(services, services.store.get, urn)
     if entry is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no asset {urn!r:.300}")
-    return AssetDetails.of(entry)
+    uses = (await read(services, services.store.usage_of, urn)
+            if entry.entity_type == "dataset" else [])
+    return AssetDetails.of(entry, uses)

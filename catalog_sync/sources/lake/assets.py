@@ -11,7 +11,15 @@ from typing import Any
 import pyarrow.types as pat
 from datahub.metadata.urns import DatasetUrn
 
-from catalog_sync.model import Asset, ContainerRef, Field, FieldKind, FieldStats, Profile
+from catalog_sync.model import (
+    Asset,
+    BindingRef,
+    ContainerRef,
+    Field,
+    FieldKind,
+    FieldStats,
+    Profile,
+)
 from catalog_sync.sources.lake.arrow_fields import arrow_fields
 from catalog_sync.sources.lake.footer_stats import Nanoseconds
 from catalog_sync.sources.lake.fs import LakeRoot
@@ -189,6 +197,16 @@ def table_asset(folder: TableFolder, rollup: TableRollup, *, env: str, instance:
     }
     if root.bucket:
         facts["bucket"] = root.bucket
+    properties = _properties(folder, rollup, log)
+    coordinates = dict(root.binding)
+    binding = None
+    if coordinates:
+        # The binding that reaches the table, as for databases: tag rules match on it,
+        # resolution reads the live binding by this name.
+        properties.update(coordinates)
+        facts.update({k: v for k, v in coordinates.items() if k.startswith("binding_")})
+        binding = BindingRef(coordinates["binding_name"], coordinates["binding_type"],
+                             coordinates.get("binding_provider"))
     return Asset(
         platform=root.platform,
         name=_dataset_name(root, folder.path),
@@ -198,8 +216,9 @@ def table_asset(folder: TableFolder, rollup: TableRollup, *, env: str, instance:
         display_name=folder.path.rsplit("/", 1)[-1],
         location=root.uri_of(folder.path),
         fields=fields,
-        properties=_properties(folder, rollup, log),
+        properties=properties,
         containers=_containers(folder),
+        binding=binding,
         profile=_profile(rollup, columns, timestamp_ms) if profile else None,
         facts=facts,
     )

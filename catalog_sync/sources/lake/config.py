@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pathlib import Path
 
+from pydantic import Field, model_validator
+
+from catalog_sync.bindings import OBJECT_TYPES, BindingRootError
+from catalog_sync.errors import BadInputError
+from catalog_sync.settings import get_settings
 from catalog_sync.sources.base import AssetSourceConfig
 from catalog_sync.sources.lake.fs import GcsOptions, S3Options
 
@@ -11,7 +16,28 @@ from catalog_sync.sources.lake.fs import GcsOptions, S3Options
 class LakeSourceConfig(AssetSourceConfig):
     """Where the lake is and how to read it."""
 
-    paths: list[str] = Field(description="Local paths or file://, s3://, gs:// URIs.")
+    paths: list[str] = Field(
+        default_factory=list, description="Local paths or file://, s3://, gs:// URIs."
+    )
+    binding_root: str | None = Field(
+        default=None,
+        description="Folder of object-storage service bindings (type s3 or gcs), each a lake "
+        "root (its bucket and prefix); default $SERVICE_BINDING_ROOT when `paths` is empty.",
+    )
+    binding_names: list[str] = Field(
+        default_factory=list, description="Only these binding folders (default: all)."
+    )
+    binding_types: list[str] = Field(
+        default_factory=lambda: sorted(OBJECT_TYPES), description="Binding types to read."
+    )
+    binding_providers: list[str] = Field(
+        default_factory=list, description="Only bindings from these providers (default: any)."
+    )
+    binding_types_by_name: dict[str, str] = Field(
+        default_factory=dict,
+        description="Types for binding folders without a `type` entry (a Rook/Ceph object "
+        "bucket claim's Secret and ConfigMap): {folder: s3}.",
+    )
     include: list[str] = Field(
         default_factory=lambda: ["*"], description="Globs on table paths relative to a root."
     )
@@ -37,9 +63,30 @@ class LakeSourceConfig(AssetSourceConfig):
         description="SQLite file of footer facts; default beside the catalog or file sink.",
     )
 
-    @field_validator("paths")
-    @classmethod
-    def _not_empty(cls, value: list[str]) -> list[str]:
-        if not value:
-            raise ValueError("at least one path is required")
-        return value
+    @model_validator(mode="after")
+    def _roots_given(self) -> LakeSourceConfig:
+        """Fail before anything runs when there is neither a path nor a binding root."""
+        unknown = sorted(set(self.binding_types) - OBJECT_TYPES)
+        if unknown:
+            raise BadInputError(f"binding_types: {unknown[0]!r} is not s3 or gcs")
+        if not self.uses_bindings():
+            if not self.paths:
+                raise BadInputError("paths: at least one path (or a binding_root) is required")
+            return self
+        root = self.resolved_binding_root()
+        if root is None:
+            raise BadInputError("binding_root: not set and SERVICE_BINDING_ROOT is empty")
+        if not root.is_dir():
+            raise BindingRootError(str(root), "not found" if not root.exists() else
+                                   "not a folder")
+        return self
+
+    def uses_bindings(self) -> bool:
+        """Bindings are read when a binding option is set, or when no path is."""
+        return bool(self.binding_root or self.binding_names or self.binding_providers
+                    or self.binding_types_by_name or not self.paths)
+
+    def resolved_binding_root(self) -> Path | None:
+        if self.binding_root:
+            return Path(self.binding_root)
+        return get_settings().binding_root

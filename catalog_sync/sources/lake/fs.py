@@ -53,6 +53,9 @@ class LakeRoot:
     bucket: str | None
     path: str
     filesystem: pafs.FileSystem
+    # The object-storage binding the root comes from: its non-secret coordinates
+    # (`ObjectBinding.coordinates()`), recorded on every dataset under it.
+    binding: tuple[tuple[str, str], ...] = ()
 
     @property
     def platform(self) -> str:

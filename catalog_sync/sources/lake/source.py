@@ -26,6 +26,7 @@ from catalog_sync.model import Asset
 from catalog_sync.settings import get_settings
 from catalog_sync.sources.base import AssetSource, AssetSourceConfig, AssetSourceReport
 from catalog_sync.sources.lake.assets import catalogued_under, table_asset
+from catalog_sync.sources.lake.binding_roots import BrokenBinding, binding_roots
 from catalog_sync.sources.lake.config import LakeSourceConfig
 from catalog_sync.sources.lake.delta import read_delta
 from catalog_sync.sources.lake.footer_cache import (
@@ -132,7 +133,10 @@ class LakeSource(AssetSource):
     def __init__(self, config: LakeSourceConfig, ctx: PipelineContext) -> None:
         super().__init__(config, ctx)
         self.report = LakeSourceReport()
-        self.roots = _checked_roots(config)
+        bound, self._broken = binding_roots(config)
+        self.roots = _checked_roots(config) + [b.root for b in bound]
+        # Each binding's root is read with its own options; `paths` with the recipe's.
+        self._stores = {b.root.uri: b.store for b in bound}
         self._schemas: dict[bytes, Any] = {}  # serialized schema -> pyarrow schema, shared
         self._layout = LayoutGuard(self, env=config.env, instance=config.platform_instance)
         self._store = StoreOptions(config.s3, config.gcs)
@@ -162,7 +166,21 @@ class LakeSource(AssetSource):
             return None
         return [Path(root.path) for root in self.roots]
 
+    def _report_broken(self, broken: BrokenBinding) -> None:
+        """A binding that gave no root: a failure naming it (so stale removal removes
+        nothing), and the datasets the catalog holds under its root kept as they are."""
+        self.report.failure(title="Binding not read", message=broken.reason,
+                            context=f"binding {broken.name}")
+        if broken.root is None:
+            return
+        for asset in catalogued_under(broken.root, broken.root.path, self.last_urns(),
+                                      env=self.config.env,
+                                      instance=self.config.platform_instance):
+            self.keep_asset(asset)
+
     def _tables(self) -> Iterator[TableFolder]:
+        for broken in self._broken:
+            self._report_broken(broken)
         for root in self.roots:
             unlisted = partial(self._layout.unlisted, root)
             stray = partial(self._layout.stray, root)
@@ -177,7 +195,8 @@ class LakeSource(AssetSource):
         log cannot be read: without it the live files cannot be known."""
         read = read_delta if folder.format == "delta" else read_iceberg
         try:
-            return read(folder.root, folder.path, self._store)
+            return read(folder.root, folder.path,
+                        self._stores.get(folder.root.uri, self._store))
         except TableLogError as err:
             uri = folder.root.uri_of(folder.path)
             what = "Delta log" if folder.format == "delta" else "Iceberg metadata"

@@ -30,6 +30,7 @@ from datahub.emitter.serialization_helper import pre_json_transform
 from datahub.ingestion.graph.client import DataHubGraph
 from datahub.ingestion.graph.config import DatahubClientConfig
 from datahub.metadata.schema_classes import (
+    DataJobInputOutputClass,
     DatasetProfileClass,
     GlobalTagsClass,
     TagAssociationClass,
@@ -57,6 +58,7 @@ from catalog_sync.store.model import AssetPage, AssetQuery, CatalogEntry, Entity
 from catalog_sync.sync.paths import gms_journal_file
 from catalog_sync.sync.state import GMS_STATE_PROVIDER
 from catalog_sync.tagging.definitions import ViewDefinition
+from catalog_sync.usage.aspects import Pipeline, PipelineUse, merged, usage_proposals, use_of
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -309,6 +311,30 @@ class GmsStore:
     def editing(self, command: str, wait_seconds: float = 0.0) -> nullcontext[None]:
         """No lock: each PATCH is applied atomically by GMS and keeps what it does not name."""
         return nullcontext()
+
+    # Usage ---------------------------------------------------------------------------------
+
+    def record_usage(self, pipeline: Pipeline, datasets: Sequence[str], time_ms: int) -> None:
+        """Read the job's inputs, write them back merged as full aspects (UPSERT), synchronously
+        so `usage_of` (a search on `inputDatasetEdges`) sees them at once."""
+        with reaching(self.location):
+            current = self.graph.get_aspect(pipeline.job_urn, DataJobInputOutputClass)
+            self.graph.emit_mcps(usage_proposals(pipeline, merged(current, datasets, time_ms)),
+                                 emit_mode=EmitMode.SYNC_WAIT)
+
+    def usage_of(self, dataset_urn: str) -> list[PipelineUse]:
+        """dataJobs whose `inputDatasetEdges` (DataJobInputOutput's searchable field) name
+        the dataset, then each one's inputs for the time."""
+        found: list[PipelineUse] = []
+        with reaching(self.location):
+            jobs = sorted(self.graph.get_urns_by_filter(entity_types=["dataJob"], extraFilters=[
+                {"field": "inputDatasetEdges", "values": [dataset_urn], "condition": "EQUAL"}]))
+            for job in jobs:
+                io = self.graph.get_aspect(job, DataJobInputOutputClass)
+                use = use_of(job, io, dataset_urn) if io is not None else None
+                if use is not None:
+                    found.append(use)
+        return found
 
     def save_views(self, views: Sequence[ViewDefinition], tags: set[str]) -> list[str]:
         return save_views(self.graph, views, tags)

@@ -52,6 +52,11 @@ ASPECT_OF_URNS_SQL = (
 LATEST_ASPECTS_SQL = (
     "SELECT aspect_name, metadata FROM metadata_aspect_v2 WHERE urn = ? AND version = 0"
 )
+# The jobs whose inputs name a dataset (a usage lookup; `instr`, not LIKE: URNs hold `_`).
+JOBS_READING_SQL = (
+    "SELECT urn, metadata FROM metadata_aspect_v2 WHERE aspect_name = 'dataJobInputOutput' "
+    "AND version = 0 AND urn LIKE 'urn:li:dataJob:%' AND instr(metadata, ?) > 0 ORDER BY urn"
+)
 ENTITY_EXISTS_SQL = "SELECT 1 FROM metadata_aspect_v2 WHERE urn = ? AND version = 0 LIMIT 1"
 COUNT_ENTITIES_SQL = "SELECT COUNT(DISTINCT urn) FROM metadata_aspect_v2 WHERE version = 0"
 COUNT_ROWS_SQL = "SELECT count(*) FROM metadata_aspect_v2"
@@ -152,6 +157,10 @@ class LiteFile:
     def latest_aspects(self, urn: str) -> dict[str, str]:
         """Aspect name -> stored JSON text of `urn`'s latest aspects (unparsed)."""
         return {name: text for name, text in self._rows(LATEST_ASPECTS_SQL, (urn,))}
+
+    def jobs_reading(self, dataset_urn: str) -> dict[str, Any]:
+        """Job URN -> its dataJobInputOutput (JSON), for the jobs whose inputs name it."""
+        return {u: json.loads(m) for u, m in self._rows(JOBS_READING_SQL, (dataset_urn,))}
 
     def exists(self, urn: str) -> bool:
         return bool(self._rows(ENTITY_EXISTS_SQL, (urn,)))

@@ -17,7 +17,11 @@ from typing import Any
 
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.lite.sqlite_lite_config import SqliteLiteConfig
-from datahub.metadata.schema_classes import GlobalTagsClass, TagAssociationClass
+from datahub.metadata.schema_classes import (
+    DataJobInputOutputClass,
+    GlobalTagsClass,
+    TagAssociationClass,
+)
 
 from catalog_sync.errors import EntityNotFoundError
 from catalog_sync.store.entries import entry_from_aspects
@@ -31,6 +35,7 @@ from catalog_sync.sync.lock import lock_path, run_lock
 from catalog_sync.sync.paths import state_file
 from catalog_sync.sync.state import STATE_PROVIDER
 from catalog_sync.tagging.definitions import ViewDefinition
+from catalog_sync.usage.aspects import Pipeline, PipelineUse, merged, usage_proposals, use_of
 
 
 def edited_tags(current: Sequence[TagAssociationClass], edit: TagEdit) -> GlobalTagsClass:
@@ -113,14 +118,38 @@ class LiteStore:
         if not edits:
             return 0
         aspects = {e.urn: edited_tags(self.tag_associations(e.urn), e) for e in edits}
-        lite = IndexOnChangeLite(SqliteLiteConfig.model_validate(lite_sink(self.path)["config"]["config"]))
+        self._write([MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect)
+                     for urn, aspect in aspects.items()])
+        return len(aspects)
+
+    def _write(self, proposals: Sequence[MetadataChangeProposalWrapper]) -> None:
+        """Full aspects through DataHub Lite's own writer (it drops PATCH proposals)."""
+        config = SqliteLiteConfig.model_validate(lite_sink(self.path)["config"]["config"])
+        lite = IndexOnChangeLite(config)
         try:
-            for urn, aspect in aspects.items():
-                lite.write(MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect))
+            for proposal in proposals:
+                lite.write(proposal)
         finally:
             lite.close()
             checkpoint(self.path)
-        return len(aspects)
+
+    def record_usage(self, pipeline: Pipeline, datasets: Sequence[str], time_ms: int) -> None:
+        current = None
+        if self.path.is_file():
+            with LiteFile(self.path) as lite:
+                stored = lite.aspect_of("dataJobInputOutput", [pipeline.job_urn])
+            if pipeline.job_urn in stored:
+                current = DataJobInputOutputClass.from_obj(stored[pipeline.job_urn])
+        self._write(usage_proposals(pipeline, merged(current, datasets, time_ms)))
+
+    def usage_of(self, dataset_urn: str) -> list[PipelineUse]:
+        if not self.path.is_file():
+            return []
+        with LiteFile(self.path) as lite:
+            jobs = lite.jobs_reading(dataset_urn)
+        found = (use_of(u, DataJobInputOutputClass.from_obj(v), dataset_urn)
+                 for u, v in jobs.items())
+        return [use for use in found if use is not None]
 
     @contextmanager
     def editing(self, command: str, wait_seconds: float = 0.0) -> Iterator[None]:

@@ -151,3 +151,16 @@ def test_delta_and_iceberg_tables_on_s3(workdir: Path, s3_server: S3Server) -> N
         assert aspect(workdir / "catalog.db", urn, "subTypes") == {"typeNames": [subtype]}
     catalog = (workdir / "catalog.db").read_bytes()
     assert s3_server.secret_key.encode() not in catalog
+
+
+def test_open_dataset_reads_an_iceberg_tables_live_files_only(workdir: Path) -> None:
+    from catalog_sync.client import open_dataset
+
+    lake = workdir / "lake"
+    _iceberg(f"file://{lake}/warehouse", workdir / "iceberg.db")
+    folder = lake / "warehouse" / "db" / "events"
+    pq.write_table(pa.table({"id": pa.array([99], pa.int64()), "kind": ["z"]}),
+                   folder / "data" / "orphan.parquet")  # in no manifest
+    ingest_json(write_recipe(workdir / "r.yml", {"paths": [str(lake)]}))
+    rows = open_dataset(tags=["data lake"], type="file").to_table().to_pylist()
+    assert sorted(rows, key=lambda r: r["id"]) == [{"id": 7, "kind": "c"}, {"id": 8, "kind": "c"}]

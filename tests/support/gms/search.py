@@ -2,7 +2,8 @@
 
 Supports exactly the filter fields and conditions catalog-sync and DataHub's own client send
 (`_entityType`, `tags`, `platform`/`platform.keyword`, `typeNames`, `removed`, `urn`,
-`customProperties`; EQUAL with any-of values, EXISTS, negation), sorting on `urn`, GMS's
+`customProperties`, and a dataJob's `inputs` / `inputDatasetEdges`, DataJobInputOutput's
+@Searchable fields; EQUAL with any-of values, EXISTS, negation), sorting on `urn`, GMS's
 `start`/`count`/`total` paging within Elasticsearch's 10,000-result window, scrolling, and the
 `tags` facet with `maxAggValues`. Anything else is a ContractViolation: a request the stand-in
 cannot answer faithfully fails the test instead of getting an approximate answer.
@@ -22,8 +23,10 @@ from tests.support.gms.aspects import AspectStore, ContractViolation, Entity
 
 # GraphQL EntityType <-> DataHub entity name, for the entity types the stand-in answers with
 # a concrete GraphQL type (tests/support/gms/datahub.graphql).
-GRAPHQL_TYPES = {"dataset": "DATASET", "container": "CONTAINER", "tag": "TAG"}
-TYPENAMES = {"DATASET": "Dataset", "CONTAINER": "Container", "TAG": "Tag"}
+GRAPHQL_TYPES = {"dataset": "DATASET", "container": "CONTAINER", "tag": "TAG",
+                 "dataJob": "DATA_JOB"}
+TYPENAMES = {"DATASET": "Dataset", "CONTAINER": "Container", "TAG": "Tag",
+             "DATA_JOB": "DataJob"}
 MAX_RESULT_WINDOW = 10_000  # Elasticsearch's index.max_result_window, which GMS keeps
 DEFAULT_AGG_VALUES = 20  # GMS's default number of values per facet
 
@@ -50,6 +53,11 @@ def field_values(entity: Entity, name: str) -> set[str]:
         return {"true" if entity.removed else "false"}
     if name == "urn":
         return {entity.urn}
+    if name == "inputs":  # DataJobInputOutput.inputDatasets' @Searchable fieldName
+        return set((aspects.get("dataJobInputOutput") or {}).get("inputDatasets", []))
+    if name == "inputDatasetEdges":  # ... and inputDatasetEdges/*/destinationUrn's
+        edges = (aspects.get("dataJobInputOutput") or {}).get("inputDatasetEdges") or []
+        return {e["destinationUrn"] for e in edges}
     if name == "customProperties":
         props = {**(aspects.get("datasetProperties") or {}).get("customProperties", {}),
                  **(aspects.get("containerProperties") or {}).get("customProperties", {})}
@@ -84,8 +92,8 @@ def _text(entity: Entity, query: str) -> bool:
 
 
 def _types(types: Sequence[str] | None) -> set[str]:
-    if not types:
-        return set(GRAPHQL_TYPES)
+    if not types:  # catalog-sync's untyped searches are over what ingestion writes
+        return {"dataset", "container", "tag"}
     unknown = [t for t in types if t not in TYPENAMES]
     if unknown:
         raise ContractViolation(f"types {unknown}: the stand-in holds no such entities")
