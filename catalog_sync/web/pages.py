@@ -34,6 +34,10 @@ class Facets:
     counted: int
     total: int
 
+    @classmethod
+    def empty(cls) -> Facets:
+        return cls(Counter(), Counter(), Counter(), 0, 0)
+
     @property
     def partial(self) -> bool:
         return self.counted < self.total

@@ -6,6 +6,7 @@ Every read goes through the app's catalog store (`Services.store`, the object `/
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,7 @@ class Results:
 def _results(store: CatalogReader, query: AssetQuery | None) -> Results:
     in_use = [c.name for c in store.tag_counts()]
     if query is None:  # a view no tag in use matches: nothing can be in it
-        return Results(AssetPage(0, 0, 0), pages.Facets(*([pages.Counter()] * 3), 0, 0), in_use)
+        return Results(AssetPage(0, 0, 0), pages.Facets.empty(), in_use)
     return Results(store.search(query), pages.facets(store, query), in_use)
 
 
@@ -154,7 +155,7 @@ async def render_asset(web: Web, request: Request, visitor: Visitor, urn: str,
     tag_set = web.tag_sets.current()
     in_use = await read(web.services, web.services.store.tag_counts)
     choices = [c.name for g in pages.picker(tag_set, [c.name for c in in_use], AssetQuery(),
-                                            pages.Counter()) for c in g.tags]
+                                            Counter()) for c in g.tags]
     return web.render(
         request, "asset.html", visitor, status_code, asset=found.details, path=found.path,
         upstream_hrefs=found.upstream_hrefs, error=error, notice=notice, tag_choices=choices,
