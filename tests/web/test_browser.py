@@ -143,8 +143,10 @@ def test_the_stewards_path(catalog: Path) -> None:
         page = context.new_page()
         page.goto(f"{served.url}/")
         expect(page).to_have_url(f"{served.url}/sign-in")
-        page.get_by_label("Token").fill(steward)
-        page.get_by_role("button", name="Sign in").click()
+        # by keyboard alone: the token field has the focus, Enter submits
+        expect(page.get_by_label("Token")).to_be_focused()
+        page.keyboard.type(steward)
+        page.keyboard.press("Enter")
         expect(page.get_by_role("heading", name="Search the catalog")).to_be_visible()
 
         # search `data lake`, open a dataset, read its row count and schema
@@ -186,7 +188,9 @@ def test_the_stewards_path(catalog: Path) -> None:
         page.get_by_role("button", name="Search").click()
         page.get_by_role("link", name=events["name"], exact=True).click()
         page.get_by_label("Add a tag").fill("training")
-        page.get_by_role("button", name="Add", exact=True).click()
+        page.keyboard.press("Tab")  # to the Add button, then Enter: no mouse needed
+        expect(page.get_by_role("button", name="Add", exact=True)).to_be_focused()
+        page.keyboard.press("Enter")
         expect(page.get_by_role("status")).to_have_text("Added 'training'.")
         row = page.locator("table.tags-table tbody tr", has_text="training")
         expect(row).to_contain_text("a steward")

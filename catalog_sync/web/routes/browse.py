@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from starlette.responses import HTMLResponse
 
 from catalog_sync.api.deps import read
+from catalog_sync.api.errors import one_line
 from catalog_sync.api.routes.assets import AssetFilters
 from catalog_sync.details import AssetDetails
 from catalog_sync.errors import TagRulesError
@@ -55,18 +56,7 @@ def parse_query(params: list[tuple[str, str]]) -> AssetQuery:
             raw[key].append(value)
         else:
             raw[key] = value
-    filters = AssetFilters.model_validate(raw)
-    return AssetQuery(
-        all_tags=frozenset(filters.tag), any_tags=frozenset(filters.any_tag),
-        no_tags=frozenset(filters.not_tag), platform=filters.platform, subtype=filters.subtype,
-        text=filters.q, kind=filters.entity, offset=filters.offset, limit=filters.limit,
-    )
-
-
-def _one_line(err: ValidationError) -> str:
-    first = err.errors()[0]
-    where = " ".join(str(p) for p in first.get("loc", ())) or "query"
-    return f"{where}: {first.get('msg', 'invalid')} (got {first.get('input')!r:.100})"
+    return AssetFilters.model_validate(raw).query()
 
 
 def _page(web: Web, request: Request, visitor: Visitor, query: AssetQuery | None,
@@ -101,7 +91,7 @@ async def search(request: Request, visitor: VisitorDep, web: WebDep) -> HTMLResp
     except ValidationError as err:
         results = await read(web.services, _results, web.services.store, AssetQuery(limit=0))
         return _page(web, request, visitor, None, results, tag_set, status_code=422,
-                     error=_one_line(err))
+                     error=one_line(err.errors()))
     results = await read(web.services, _results, web.services.store, query)
     return _page(web, request, visitor, query, results, tag_set)
 
