@@ -16,10 +16,12 @@ from catalog_sync.api.main import create_app
 from catalog_sync.auth import TokenStore
 from catalog_sync.cli.main import app as cli
 from catalog_sync.emit.tags import added_by
+from catalog_sync.model import Asset, Upstream
 from catalog_sync.settings import get_settings
 from catalog_sync.store import AssetQuery
 from catalog_sync.web.routes.browse import parse_query
 from catalog_sync.web.session import COOKIE
+from tests.support.catalog import write_catalog
 from tests.web.conftest import Site
 
 RESULT = re.compile(r'<td><a href="/assets/([^"]+)">')
@@ -252,3 +254,18 @@ def test_static_files_are_served_from_the_package(site: Site) -> None:
     css = site.client.get("/static/app.css")
     assert css.status_code == 200 and "http" not in css.text  # nothing fetched elsewhere
     assert site.client.get("/static/app.js").status_code == 200
+
+
+def test_asset_page_shows_upstream_and_downstream_lineage(site: Site) -> None:
+    write_catalog(site.backend, [Asset(
+        platform="file", name="lake/mnist_summary", subtype="View",
+        upstreams=(Upstream("lake/mnist", ("id",)),))])
+    site.sign_in()
+    mnist, summary = urn_of(site, "lake/mnist"), urn_of(site, "lake/mnist_summary")
+    assert site.store.downstreams(mnist) == [summary]
+    assert site.store.downstreams(summary) == []
+    page = site.client.get(f"/assets/{quote(mnist, safe=':')}").text
+    assert "Downstream: read by" in page and f'href="/assets/{quote(summary, safe=":")}"' in page
+    assert "Upstream: reads from" not in page
+    page = site.client.get(f"/assets/{quote(summary, safe=':')}").text
+    assert "Upstream: reads from" in page and f'href="/assets/{quote(mnist, safe=":")}"' in page

@@ -52,6 +52,12 @@ ASPECT_OF_URNS_SQL = (
 LATEST_ASPECTS_SQL = (
     "SELECT aspect_name, metadata FROM metadata_aspect_v2 WHERE urn = ? AND version = 0"
 )
+# LIKE narrows the rows to those whose JSON mentions the URN (a superset: `_` and case);
+# the caller checks the parsed upstreams.
+DOWNSTREAMS_SQL = (
+    "SELECT urn, metadata FROM metadata_aspect_v2 WHERE aspect_name = 'upstreamLineage' "
+    "AND version = 0 AND metadata LIKE ? ORDER BY urn"
+)
 ENTITY_EXISTS_SQL = "SELECT 1 FROM metadata_aspect_v2 WHERE urn = ? AND version = 0 LIMIT 1"
 COUNT_ENTITIES_SQL = "SELECT COUNT(DISTINCT urn) FROM metadata_aspect_v2 WHERE version = 0"
 COUNT_ROWS_SQL = "SELECT count(*) FROM metadata_aspect_v2"
@@ -152,6 +158,15 @@ class LiteFile:
     def latest_aspects(self, urn: str) -> dict[str, str]:
         """Aspect name -> stored JSON text of `urn`'s latest aspects (unparsed)."""
         return {name: text for name, text in self._rows(LATEST_ASPECTS_SQL, (urn,))}
+
+    def downstreams(self, urn: str) -> list[str]:
+        """URNs whose latest `upstreamLineage` names `urn` as an upstream dataset."""
+        found = []
+        for downstream, text in self._rows(DOWNSTREAMS_SQL, (f"%{urn}%",)):
+            upstreams = json.loads(text).get("upstreams") or []
+            if any(u.get("dataset") == urn for u in upstreams):
+                found.append(downstream)
+        return found
 
     def exists(self, urn: str) -> bool:
         return bool(self._rows(ENTITY_EXISTS_SQL, (urn,)))

@@ -82,6 +82,11 @@ class LiteStore:
     def tag_counts(self) -> list[TagCount]:
         return self._index.current().counts
 
+    def downstreams(self, urn: str) -> list[str]:
+        live = self._index.current().by_urn
+        with LiteFile(self.path) as lite:
+            return [u for u in lite.downstreams(urn) if u in live]
+
     def check(self) -> None:
         LiteFile(self.path).close()
         self._index.current()

@@ -123,6 +123,7 @@ class AssetView:
     details: AssetDetails
     path: list[pages.PathPart]
     upstream_hrefs: dict[str, str]
+    downstreams: list[str]
 
 
 def load_asset(store: CatalogStore, urn: str) -> AssetView | None:
@@ -131,7 +132,8 @@ def load_asset(store: CatalogStore, urn: str) -> AssetView | None:
         return None
     details = AssetDetails.of(entry)
     return AssetView(details, pages.container_path(store, entry),
-                     {u.dataset: pages.asset_href(u.dataset) for u in details.upstreams})
+                     {u.dataset: pages.asset_href(u.dataset) for u in details.upstreams},
+                     store.downstreams(urn) if entry.entity_type == "dataset" else [])
 
 
 async def render_asset(web: Web, request: Request, visitor: Visitor, urn: str,
@@ -148,7 +150,7 @@ async def render_asset(web: Web, request: Request, visitor: Visitor, urn: str,
                                             Counter()) for c in g.tags]
     return web.render(
         request, "asset.html", visitor, status_code, asset=found.details, path=found.path,
-        upstream_hrefs=found.upstream_hrefs, error=error, notice=notice, tag_choices=choices,
+        upstream_hrefs=found.upstream_hrefs, downstreams=found.downstreams, error=error, notice=notice, tag_choices=choices,
         colour=lambda t: pages.tag_colour(tag_set, t),
         datahub_link=pages.frontend_link(web.services.settings.frontend_url, found.details),
         # catalog-sync's own bookkeeping (fingerprints) is not the steward's business.
