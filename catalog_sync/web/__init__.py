@@ -14,7 +14,15 @@ from fastapi.templating import Jinja2Templates
 from catalog_sync.api.deps import Services
 from catalog_sync.web.routes import browse, edits, signin
 from catalog_sync.web.session import Sessions, session_key
-from catalog_sync.web.state import HERE, SignInRequired, TagSets, Web, to_sign_in
+from catalog_sync.web.state import (
+    HERE,
+    PageError,
+    SignInRequired,
+    TagSets,
+    Web,
+    show_page_error,
+    to_sign_in,
+)
 
 STATIC_PATH = "/static"
 
@@ -31,3 +39,4 @@ def install_web(app: FastAPI, services: Services) -> None:
     for router in (signin.router, browse.router, edits.router):
         app.include_router(router)
     app.add_exception_handler(SignInRequired, to_sign_in)
+    app.add_exception_handler(PageError, show_page_error)

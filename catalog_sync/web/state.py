@@ -7,26 +7,31 @@ sign-in page, so an anonymous request never reaches a route that reads the catal
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl, quote
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from catalog_sync.api.deps import Services
+from catalog_sync.api.deps import Services, read
 from catalog_sync.auth import Scope, TokenRecord
 from catalog_sync.cli.render import rows_of
-from catalog_sync.errors import BadInputError
+from catalog_sync.errors import BadInputError, CatalogUnavailableError, TagRulesError
 from catalog_sync.tagging import load_tag_set
 from catalog_sync.tagging.definitions import TagSet
 from catalog_sync.web.pages import asset_href
 from catalog_sync.web.session import Session, Sessions
 
 HERE = Path(__file__).resolve().parent
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
 MAX_FORM_BYTES = 16 * 1024
 
 
@@ -36,6 +41,16 @@ class SignInRequired(Exception):
     def __init__(self, wanted: str) -> None:
         super().__init__("sign-in required")
         self.wanted = wanted
+
+
+class PageError(Exception):
+    """The catalog or the tag definitions cannot be read: an HTML page saying so in one line
+    (the API answers the same errors as JSON, catalog_sync.api.errors)."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
 
 
 class TagSets:
@@ -56,7 +71,10 @@ class TagSets:
         if cached is not None and cached[0] == stamp:
             return cached[1]
         with self._lock:
-            tag_set = load_tag_set(self.folder)
+            try:
+                tag_set = load_tag_set(self.folder)
+            except TagRulesError as err:
+                raise PageError(500, f"the tag definitions cannot be read: {err}") from err
             self._cached = (stamp, tag_set)
         return tag_set
 
@@ -69,6 +87,15 @@ class Web:
     templates: Jinja2Templates
     sessions: Sessions
     tag_sets: TagSets
+
+    async def read(self, call: Callable[..., T], *args: object) -> T:
+        """A store call as the API makes it (off the event loop when it blocks); an
+        unreachable catalog is a PageError, not a stack trace."""
+        try:
+            return await read(self.services, call, *args)
+        except CatalogUnavailableError as err:
+            logger.error("%s", err)
+            raise PageError(503, err.message) from err
 
     def render(self, request: Request, template: str, visitor: Visitor | None,
                status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -136,6 +163,16 @@ async def to_sign_in(request: Request, err: Exception) -> Response:
     assert isinstance(err, SignInRequired)
     target = "/sign-in" if err.wanted == "/" else f"/sign-in?next={quote(err.wanted, safe='')}"
     return RedirectResponse(target, status_code=303)
+
+
+async def show_page_error(request: Request, err: Exception) -> Response:
+    assert isinstance(err, PageError)
+    web: Web = request.app.state.web
+    try:
+        return web.render(request, "error.html", None, err.status_code, message=err.message)
+    except PageError:  # the tag definitions themselves are broken: no layout to render with
+        return HTMLResponse(f"<!doctype html><title>Error</title><p>{escape(err.message)}</p>",
+                            err.status_code)
 
 
 async def form_fields(request: Request) -> dict[str, str]:

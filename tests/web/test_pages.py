@@ -269,3 +269,12 @@ def test_asset_page_shows_upstream_and_downstream_lineage(site: Site) -> None:
     assert "Upstream: reads from" not in page
     page = site.client.get(f"/assets/{quote(summary, safe=':')}").text
     assert "Upstream: reads from" in page and f'href="/assets/{quote(mnist, safe=":")}"' in page
+
+
+def test_broken_tag_definitions_are_one_line_on_an_html_page(site: Site) -> None:
+    site.sign_in()
+    (get_settings().tags_dir / "broken.yml").write_text("tags: [unclosed\n")
+    page = site.client.get("/")
+    assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+    assert "the tag definitions cannot be read" in page.text and "broken.yml" in page.text
+    assert "Traceback" not in page.text

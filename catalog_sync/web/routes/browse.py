@@ -14,7 +14,6 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse
 
-from catalog_sync.api.deps import read
 from catalog_sync.api.errors import one_line
 from catalog_sync.api.routes.assets import AssetFilters
 from catalog_sync.details import AssetDetails
@@ -89,10 +88,10 @@ async def search(request: Request, visitor: VisitorDep, web: WebDep) -> HTMLResp
     try:
         query = parse_query(list(request.query_params.multi_items()))
     except ValidationError as err:
-        results = await read(web.services, _results, web.services.store, AssetQuery(limit=0))
+        results = await web.read(_results, web.services.store, AssetQuery(limit=0))
         return _page(web, request, visitor, None, results, tag_set, status_code=422,
                      error=one_line(err.errors()))
-    results = await read(web.services, _results, web.services.store, query)
+    results = await web.read(_results, web.services.store, query)
     return _page(web, request, visitor, query, results, tag_set)
 
 
@@ -114,7 +113,7 @@ async def saved_view(request: Request, view_id: str, visitor: VisitorDep, web: W
             query = AssetQuery(any_tags=query.any_tags, kind=query.kind, offset=max(0, offset))
         return _results(store, query)
 
-    results = await read(web.services, run)
+    results = await web.read(run)
     return _page(web, request, visitor, None, results, tag_set, view=view)
 
 
@@ -140,12 +139,12 @@ async def render_asset(web: Web, request: Request, visitor: Visitor, urn: str,
                        status_code: int = 200, error: str | None = None,
                        notice: str | None = None) -> HTMLResponse:
     """The asset page (also after a refused edit, with `error`)."""
-    found = await read(web.services, load_asset, web.services.store, urn)
+    found = await web.read(load_asset, web.services.store, urn)
     if found is None:
         return web.render(request, "error.html", visitor, 404,
                           message=f"no asset {urn!r:.300} in the catalog")
     tag_set = web.tag_sets.current()
-    in_use = await read(web.services, web.services.store.tag_counts)
+    in_use = await web.read(web.services.store.tag_counts)
     choices = [c.name for g in pages.picker(tag_set, [c.name for c in in_use], AssetQuery(),
                                             Counter()) for c in g.tags]
     return web.render(
