@@ -8,6 +8,8 @@ ingest and `tags apply`) and refuses a second tag of an exclusive group; the sto
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -70,5 +72,5 @@ async def edit_tags(request: Request, visitor: VisitorDep, web: WebDep) -> Respo
     except CatalogSyncError as err:
         return await render_asset(web, request, visitor, urn, _status(err), error=str(err))
     key = "added" if action == "add" else "removed"
-    target = asset_href(urn) + (f"?{key}={done.tag}" if done.changed else "")
-    return RedirectResponse(target.replace(" ", "%20"), status_code=303)
+    target = asset_href(urn) + (f"?{key}={quote(done.tag)}" if done.changed else "")
+    return RedirectResponse(target, status_code=303)
