@@ -52,11 +52,9 @@ ASPECT_OF_URNS_SQL = (
 LATEST_ASPECTS_SQL = (
     "SELECT aspect_name, metadata FROM metadata_aspect_v2 WHERE urn = ? AND version = 0"
 )
-# LIKE narrows the rows to those whose JSON mentions the URN (a superset: `_` and case);
-# the caller checks the parsed upstreams.
-DOWNSTREAMS_SQL = (
+LINEAGE_SQL = (
     "SELECT urn, metadata FROM metadata_aspect_v2 WHERE aspect_name = 'upstreamLineage' "
-    "AND version = 0 AND metadata LIKE ? ORDER BY urn"
+    "AND version = 0 ORDER BY urn"
 )
 ENTITY_EXISTS_SQL = "SELECT 1 FROM metadata_aspect_v2 WHERE urn = ? AND version = 0 LIMIT 1"
 COUNT_ENTITIES_SQL = "SELECT COUNT(DISTINCT urn) FROM metadata_aspect_v2 WHERE version = 0"
@@ -159,14 +157,16 @@ class LiteFile:
         """Aspect name -> stored JSON text of `urn`'s latest aspects (unparsed)."""
         return {name: text for name, text in self._rows(LATEST_ASPECTS_SQL, (urn,))}
 
-    def downstreams(self, urn: str) -> list[str]:
-        """URNs whose latest `upstreamLineage` names `urn` as an upstream dataset."""
-        found = []
-        for downstream, text in self._rows(DOWNSTREAMS_SQL, (f"%{urn}%",)):
-            upstreams = json.loads(text).get("upstreams") or []
-            if any(u.get("dataset") == urn for u in upstreams):
-                found.append(downstream)
-        return found
+    def downstreams_by_upstream(self) -> dict[str, list[str]]:
+        """Upstream URN -> the URNs whose latest `upstreamLineage` names it, in URN order: the
+        whole lineage reversed in one read (the table has no index on aspect names)."""
+        reverse: dict[str, list[str]] = {}
+        for downstream, text in self._rows(LINEAGE_SQL):
+            for upstream in json.loads(text).get("upstreams") or []:
+                found = reverse.setdefault(upstream.get("dataset", ""), [])
+                if not found or found[-1] != downstream:
+                    found.append(downstream)
+        return reverse
 
     def exists(self, urn: str) -> bool:
         return bool(self._rows(ENTITY_EXISTS_SQL, (urn,)))

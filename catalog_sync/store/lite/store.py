@@ -51,6 +51,7 @@ class LiteStore:
         self.location = str(path)
         self._index = LiteIndex(path)
         self._reads: LiteFile | None = None
+        self._lineage: tuple[object, dict[str, list[str]]] | None = None
 
     # Reads ---------------------------------------------------------------------------------
 
@@ -83,9 +84,15 @@ class LiteStore:
         return self._index.current().counts
 
     def downstreams(self, urn: str) -> list[str]:
-        live = self._index.current().by_urn
-        with LiteFile(self.path) as lite:
-            return [u for u in lite.downstreams(urn) if u in live]
+        """From the reversed lineage, read once per index generation (a scan of every
+        lineage row per asset page cost ~8 ms on 10,000 datasets)."""
+        index = self._index.current()
+        reverse = self._lineage
+        if reverse is None or reverse[0] != index.signature:
+            with LiteFile(self.path) as lite:
+                reverse = (index.signature, lite.downstreams_by_upstream())
+            self._lineage = reverse
+        return [u for u in reverse[1].get(urn, []) if u in index.by_urn]
 
     def check(self) -> None:
         LiteFile(self.path).close()
