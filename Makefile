@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install
+.PHONY: demo test install browser
 
 $(BIN)/catalog-sync: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,17 @@ demo: install
 	$(BIN)/catalog-sync ingest recipes/lake.yml
 	$(BIN)/catalog-sync assets
 
-# The whole test suite (starts what it needs: PostgreSQL if none runs, SeaweedFS S3, pgAdmin).
-test: install
+# Debian's Chromium for the web page's browser test (Playwright never downloads a browser).
+# Installed with apt when missing, as root or through sudo; else tests/web/test_browser.py fails
+# saying how to install it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && \
+	    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium missing and no root: apt-get install -y chromium" >&2; fi; }
+
+# The whole test suite (starts what it needs: PostgreSQL if none runs, SeaweedFS S3, pgAdmin,
+# Chromium for the browser test).
+test: install browser
 	$(BIN)/python -m pytest

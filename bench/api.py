@@ -129,12 +129,15 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(target: str, url: str, connections: int, seconds: int, token: str | None) -> Load:
+def wrk(target: str, url: str, connections: int, seconds: int, token: str | None,
+        cookie: str | None = None) -> Load:
     threads = 1 if connections == 1 else 2
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
            "--timeout", "10s"]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
+    if cookie:  # the web page's session (bench/web.py)
+        cmd += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)[ \t]*$", out, re.MULTILINE))
     if len(latency) != 2:
@@ -152,7 +155,7 @@ def wrk(target: str, url: str, connections: int, seconds: int, token: str | None
     )
 
 
-def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
+def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -210,8 +213,8 @@ def main() -> None:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base, peer_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{peer_port}"
     try:
-        _wait(f"{base}/healthz", ours)
-        _wait(f"{peer_base}/ping", peer)
+        wait_until_up(f"{base}/healthz", ours)
+        wait_until_up(f"{peer_base}/ping", peer)
         auth = {"Authorization": f"Bearer {token}"}
         targets = {
             "api /v1/assets?tag=training": (f"{base}/v1/assets?tag=training", token),
@@ -292,7 +295,7 @@ def gms_main(args: argparse.Namespace, url: str) -> None:
     base = f"http://127.0.0.1:{port}"
     auth = {"Authorization": f"Bearer {token}"}
     try:
-        _wait(f"{base}/healthz", ours)
+        wait_until_up(f"{base}/healthz", ours)
         per_query = []
         for offset in range(0, min(250, args.training), 50):  # distinct pages: none cached
             httpx.post(f"{url}/standin/reset", timeout=30)

@@ -9,6 +9,8 @@ shape (`tags` as names, `fields` with path/native_type/nullable/description).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -91,6 +93,10 @@ class ReadByDetail(BaseModel):
     pipeline: str
     job: str = Field(description="the pipeline's DataHub dataJob URN")
     last_read_ms: int
+
+    def last_read_utc(self) -> str:
+        """The last read as `YYYY-MM-DD HH:MM` UTC (the CLI and the web page show it so)."""
+        return f"{dt.datetime.fromtimestamp(self.last_read_ms / 1000, dt.UTC):%Y-%m-%d %H:%M}"
 
 
 class AssetDetails(BaseModel):

@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     gms_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("DATAHUB_GMS_TOKEN")
     )
+    frontend_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATAHUB_FRONTEND_URL"),
+        description="DataHub's own web UI; the asset page links to it when set.",
+    )
+    session_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("CATALOG_SYNC_SESSION_SECRET"),
+        description="Signs web session cookies; unset, a key file beside the token file.",
+    )
     api_url: str | None = Field(
         default=None, validation_alias=AliasChoices("CATALOG_SYNC_API_URL"),
         description="A running discovery API for `resolve`/`project-binding` and the client.",

@@ -4,6 +4,8 @@ line (and candidates for resolution errors), never a stack trace."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -34,14 +36,19 @@ async def _bad_input(_: Request, err: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(err)}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
-async def _invalid_request(_: Request, err: Exception) -> JSONResponse:
-    """FastAPI's validation errors in the API's one shape: one line naming the parameter and
-    the value (query values hold no secrets: the token travels in a header)."""
-    assert isinstance(err, RequestValidationError)
-    first = err.errors()[0] if err.errors() else {}
+def one_line(errors: Sequence[Any]) -> str:
+    """The first validation error as one line naming the parameter and the value (query
+    values hold no secrets: the token travels in a header). The web page says the same."""
+    first = errors[0] if errors else {}
     where = " ".join(str(p) for p in first.get("loc", ()))
     shown = f" (got {first['input']!r:.100})" if "input" in first else ""
-    return JSONResponse({"detail": f"{where}: {first.get('msg', 'invalid')}{shown}"},
+    return f"{where}: {first.get('msg', 'invalid')}{shown}"
+
+
+async def _invalid_request(_: Request, err: Exception) -> JSONResponse:
+    """FastAPI's validation errors in the API's one shape (`one_line`)."""
+    assert isinstance(err, RequestValidationError)
+    return JSONResponse({"detail": one_line(err.errors())},
                         status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 

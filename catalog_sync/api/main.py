@@ -1,4 +1,5 @@
-"""The discovery API app: `/v1` routes behind bearer tokens, operations routes beside them."""
+"""The discovery API app: `/v1` routes behind bearer tokens, operations routes beside them, and
+the steward's web page at `/` (catalog_sync.web)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from catalog_sync.api.routes import assets, health, resolve, tags
 from catalog_sync.auth import TokenStore
 from catalog_sync.settings import Settings, get_settings
 from catalog_sync.store import CatalogStore, open_store
+from catalog_sync.web import install_web
 
 
 def _include_routers(app: FastAPI) -> None:
@@ -47,6 +49,7 @@ def create_app(
     install_docs(app)
     app.state.services = services
     _include_routers(app)
+    install_web(app, services)  # the steward's pages at `/`, reading the same store
     install_error_handlers(app)
     app.add_middleware(CachedSearchMiddleware, services=services)
     app.add_middleware(HeadAsGetMiddleware)

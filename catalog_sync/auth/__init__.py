@@ -1,4 +1,4 @@
-"""Bearer tokens with scopes (`catalog:read`, `bindings:secrets`) for the discovery API."""
+"""Bearer tokens with scopes (`catalog:read`, `bindings:secrets`, `tags:write`)."""
 
 from __future__ import annotations
 

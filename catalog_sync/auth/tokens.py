@@ -36,6 +36,7 @@ class Scope(StrEnum):
     CATALOG_READ = "catalog:read"
     BINDINGS_SECRETS = "bindings:secrets"
     USAGE_WRITE = "usage:write"  # record in the catalog which pipeline read what (--as)
+    TAGS_WRITE = "tags:write"  # a steward's tag edits on the web page
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,11 @@ class TokenStore:
             self._save(records)
         logger.info("token %s (%s) revoked", hits[0].id, hits[0].name)
         return hits[0]
+
+    def record(self, token_id: str) -> TokenRecord | None:
+        """The current record of a token id, else None (a web session re-checks it on every
+        request, so `token revoke` ends the session)."""
+        return self._records().get(token_id)
 
     def verify(self, token: str) -> TokenRecord | None:
         """The record of a valid token, else None. Never logs the token."""

@@ -105,8 +105,7 @@ def print_details(d: AssetDetails, console: Console) -> None:
     if d.read_by:
         _line(console, "\nread by (pipelines):")
         for r in d.read_by:
-            read_at = dt.datetime.fromtimestamp(r.last_read_ms / 1000, dt.UTC)
-            _line(console, f"  {r.pipeline}  last read {read_at:%Y-%m-%d %H:%M} UTC  ({r.job})")
+            _line(console, f"  {r.pipeline}  last read {r.last_read_utc()} UTC  ({r.job})")
     shown = {k: v for k, v in d.properties.items() if not k.startswith("catalog_sync.")}
     if shown:
         _line(console, "\nproperties:")

@@ -13,7 +13,7 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", help="Worker processes.")] = 1,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log")] = True,
 ) -> None:
-    """Serve /v1 (assets, tags, resolve), /healthz, /readyz, /metrics and /docs."""
+    """Serve the web page at /, /v1 (assets, tags, resolve), /healthz, /readyz, /metrics, /docs."""
     import uvicorn  # only here: every other command starts without it
 
     uvicorn.run(

@@ -23,7 +23,7 @@ def _store() -> TokenStore:
 @app.command()
 def create(
     scope: Annotated[list[str], typer.Option(
-        "--scope", help="catalog:read, bindings:secrets, usage:write (repeat).")],
+        "--scope", help="catalog:read, bindings:secrets, usage:write, tags:write (repeat).")],
     name: Annotated[str | None, typer.Option("--name", help="A label for list/revoke.")] = None,
 ) -> None:
     """Create a token and print it once; it cannot be shown again."""

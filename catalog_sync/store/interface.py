@@ -55,6 +55,11 @@ class CatalogReader(Protocol):
         """Every tag on a live dataset or container, with its count, by name."""
         ...
 
+    def downstreams(self, urn: str) -> list[str]:
+        """URNs of the datasets whose upstream lineage names `urn` (what reads from it), in
+        URN order: the reverse of `get(urn).aspects["upstreamLineage"]`."""
+        ...
+
     def scan(self, query: AssetQuery) -> Iterator[CatalogEntry]:
         """Every match of `query`, whatever its offset and limit, streamed (for resolution and
         pgAdmin, which need all of them; GMS pages only its first 10,000 matches)."""

@@ -4,14 +4,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -20,37 +15,18 @@ from catalog_sync.cli.main import app
 from catalog_sync.client import ApiError, CatalogClient
 from catalog_sync.discovery import AmbiguousMatchError
 from tests.api.conftest import PASSWORD, Api
-from tests.support.postgres import free_port
+from tests.support.served import serving
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def server(api: Api) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "catalog-sync"), "serve", "--port", str(port)],
-        env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(f"server did not start: {proc.communicate()[0]}")
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        log = proc.communicate(timeout=20)[0]
-        # the server log never carries a token or a password
-        assert all(t not in log for t in api.tokens.values()) and PASSWORD not in log
-        assert "GET /v1/" in log  # access log on by default
+    with serving() as served:
+        yield served.url
+    # the server log never carries a token or a password
+    assert all(t not in served.log for t in api.tokens.values()) and PASSWORD not in served.log
+    assert "GET /v1/" in served.log  # access log on by default
 
 
 def test_client_over_real_http(api: Api, server: str) -> None:

@@ -36,18 +36,22 @@ class AssetFilters(BaseModel):
     offset: int = Field(default=0, ge=0, le=10**9)
     limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, description=f"Capped at {MAX_PAGE_SIZE}.")
 
+    def query(self) -> AssetQuery:
+        """The store query these parameters ask for (the web page's search form uses the same
+        parameters, catalog_sync.web.routes.browse)."""
+        return AssetQuery(
+            all_tags=frozenset(self.tag), any_tags=frozenset(self.any_tag),
+            no_tags=frozenset(self.not_tag), platform=self.platform, subtype=self.subtype,
+            text=self.q, kind=self.entity, offset=self.offset, limit=self.limit,
+        )
+
 
 @router.get("", response_model=AssetPageOut, responses={422: {"model": ErrorOut}})
 async def search_assets(
     request: Request, services: ServicesDep, filters: Annotated[AssetFilters, Query()]
 ) -> Response:
     """Datasets (or containers) matching every filter, a page at a time, in URN order."""
-    query = AssetQuery(
-        all_tags=frozenset(filters.tag), any_tags=frozenset(filters.any_tag),
-        no_tags=frozenset(filters.not_tag), platform=filters.platform,
-        subtype=filters.subtype, text=filters.q, kind=filters.entity, offset=filters.offset,
-        limit=filters.limit,
-    )
+    query = filters.query()
     key = search_key(services.store, request.scope["query_string"])
     body = services.cache.get(key) if key is not None else None
     if body is None:

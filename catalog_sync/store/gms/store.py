@@ -248,6 +248,17 @@ class GmsStore:
     def tag_counts(self) -> list[TagCount]:
         return self._cached(("tags",), self._tag_counts)
 
+    def _downstreams(self, urn: str) -> list[str]:
+        # DataHub's lineage graph: `upstreamLineage` makes a DownstreamOf edge from each
+        # downstream to its upstream, so those reading from `urn` are its incoming edges.
+        with reaching(self.location):
+            related = list(self.graph.get_related_entities(
+                urn, ["DownstreamOf"], direction=DataHubGraph.RelationshipDirection.INCOMING))
+        return sorted({r.urn for r in related})
+
+    def downstreams(self, urn: str) -> list[str]:
+        return self._cached(("downstreams", urn), lambda: self._downstreams(urn))
+
     def check(self) -> None:
         """A one-entry page: the GraphQL search and the batch read the reads use. A success
         stands for `CHECK_TTL` seconds (health probes come often); a failure always raises."""

@@ -57,6 +57,10 @@ JOBS_READING_SQL = (
     "SELECT urn, metadata FROM metadata_aspect_v2 WHERE aspect_name = 'dataJobInputOutput' "
     "AND version = 0 AND urn LIKE 'urn:li:dataJob:%' AND instr(metadata, ?) > 0 ORDER BY urn"
 )
+LINEAGE_SQL = (
+    "SELECT urn, metadata FROM metadata_aspect_v2 WHERE aspect_name = 'upstreamLineage' "
+    "AND version = 0 ORDER BY urn"
+)
 ENTITY_EXISTS_SQL = "SELECT 1 FROM metadata_aspect_v2 WHERE urn = ? AND version = 0 LIMIT 1"
 COUNT_ENTITIES_SQL = "SELECT COUNT(DISTINCT urn) FROM metadata_aspect_v2 WHERE version = 0"
 COUNT_ROWS_SQL = "SELECT count(*) FROM metadata_aspect_v2"
@@ -161,6 +165,17 @@ class LiteFile:
     def jobs_reading(self, dataset_urn: str) -> dict[str, Any]:
         """Job URN -> its dataJobInputOutput (JSON), for the jobs whose inputs name it."""
         return {u: json.loads(m) for u, m in self._rows(JOBS_READING_SQL, (dataset_urn,))}
+
+    def downstreams_by_upstream(self) -> dict[str, list[str]]:
+        """Upstream URN -> the URNs whose latest `upstreamLineage` names it, in URN order: the
+        whole lineage reversed in one read (the table has no index on aspect names)."""
+        reverse: dict[str, list[str]] = {}
+        for downstream, text in self._rows(LINEAGE_SQL):
+            for upstream in json.loads(text).get("upstreams") or []:
+                found = reverse.setdefault(upstream.get("dataset", ""), [])
+                if not found or found[-1] != downstream:
+                    found.append(downstream)
+        return reverse
 
     def exists(self, urn: str) -> bool:
         return bool(self._rows(ENTITY_EXISTS_SQL, (urn,)))

@@ -56,6 +56,7 @@ class LiteStore:
         self.location = str(path)
         self._index = LiteIndex(path)
         self._reads: LiteFile | None = None
+        self._lineage: tuple[object, dict[str, list[str]]] | None = None
 
     # Reads ---------------------------------------------------------------------------------
 
@@ -86,6 +87,17 @@ class LiteStore:
 
     def tag_counts(self) -> list[TagCount]:
         return self._index.current().counts
+
+    def downstreams(self, urn: str) -> list[str]:
+        """From the reversed lineage, read once per index generation (a scan of every
+        lineage row per asset page cost ~8 ms on 10,000 datasets)."""
+        index = self._index.current()
+        reverse = self._lineage
+        if reverse is None or reverse[0] != index.signature:
+            with LiteFile(self.path) as lite:
+                reverse = (index.signature, lite.downstreams_by_upstream())
+            self._lineage = reverse
+        return [u for u in reverse[1].get(urn, []) if u in index.by_urn]
 
     def check(self) -> None:
         LiteFile(self.path).close()

@@ -24,6 +24,7 @@ from catalog_sync.sources.database import greenplum
 from catalog_sync.sources.database.flavor import detect_flavor
 from catalog_sync.sources.database.queries import GP6_QUERIES
 from tests.sources.database.conftest import HERE, SAMPLE_SQL, load_sql
+from tests.support.greenplum import STUB_SCHEMAS, stand_in_greenplum
 from tests.support.sink_file import file_records
 
 GP6 = ("PostgreSQL 9.4.26 (Greenplum Database 6.25.3 build commit:367edc6b4dfd909fe38fc2"
@@ -64,22 +65,6 @@ def test_flavor_from_version(text: str, kind: str, version: str, pg_major: int,
     assert flavor.is_greenplum is (kind != "postgresql")
 
 
-def _as_greenplum(url: str, version: str, *, gp6_catalog: bool) -> None:
-    """Make every new connection to `url`'s database see Greenplum's catalog and version."""
-    load_sql(url, HERE / "gp_stub.sql")
-    path = "gp_stub, pg_catalog, public"
-    if gp6_catalog:
-        load_sql(url, HERE / "gp6_stub.sql")
-        path = "gp6_stub, " + path
-    database = sa.make_url(url).database
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        literal = version.replace("'", "''")
-        conn.exec_driver_sql(f'ALTER DATABASE "{database}" SET search_path = {path}')
-        conn.exec_driver_sql(f"ALTER DATABASE \"{database}\" SET gp_stub.version = '{literal}'")
-    engine.dispose()
-
-
 @pytest.fixture
 def gp_source(pg_database: str) -> str:
     """The shop sample and the features database in one, for the stand-ins to run over."""
@@ -90,7 +75,7 @@ def gp_source(pg_database: str) -> str:
 
 def test_postgresql_parses_every_greenplum_query(gp_source: str) -> None:
     """PREPARE makes PostgreSQL parse and analyse each statement against the stand-ins."""
-    _as_greenplum(gp_source, GP6, gp6_catalog=True)
+    stand_in_greenplum(gp_source, GP6, gp6_catalog=True)
     statements = {
         "segments": greenplum.SEGMENTS_SQL,
         "distribution": greenplum.DISTRIBUTION_SQL,
@@ -113,7 +98,7 @@ def _ingest(workdir: Path, url: str, **config: Any) -> list[dict[str, Any]]:
     recipe = workdir / "gp.yml"
     recipe.write_text(yaml.safe_dump({
         "source": {"type": "catalog-sync-database", "config": {
-            "url": url, "schema_pattern": {"deny": ["^gp_stub$", "^gp6_stub$"]}, **config}},
+            "url": url, "schema_pattern": {"deny": list(STUB_SCHEMAS)}, **config}},
         "sink": {"type": "file", "config": {"filename": str(out)}},
     }))
     result = CliRunner().invoke(app, ["ingest", str(recipe), "--json"])
@@ -128,7 +113,7 @@ def _aspects(records: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, A
 @pytest.fixture
 def as_greenplum(request: pytest.FixtureRequest, gp_source: str) -> Iterator[tuple[str, bool]]:
     version, gp6_catalog = request.param
-    _as_greenplum(gp_source, version, gp6_catalog=gp6_catalog)
+    stand_in_greenplum(gp_source, version, gp6_catalog=gp6_catalog)
     yield version, gp6_catalog
 
 

@@ -252,6 +252,8 @@ def _handler(gms: Gms) -> type[BaseHTTPRequestHandler]:
                     self._get_entity(unquote(parts.path[len("/entitiesV2/"):]), query)
                 elif parts.path.startswith("/openapi/v3/entity/") and parts.path.count("/") == 4:
                     self._scroll_type(parts.path.rsplit("/", 1)[1], query)
+                elif parts.path == "/openapi/relationships/v1/":
+                    self._relationships(query)
                 else:
                     self._refuse(f"no such endpoint {parts.path}", 404)
             except ContractViolation as err:
@@ -291,6 +293,30 @@ def _handler(gms: Gms) -> type[BaseHTTPRequestHandler]:
                 raise ContractViolation(f"scroll of {entity} with an Elasticsearch query string")
             self._send(200, {"entities": [{"urn": u} for u in sorted(held)], "scrollId": None,
                              "totalCount": len(held)})
+
+        def _relationships(self, query: dict[str, list[str]]) -> None:
+            """OpenAPI's relationships endpoint, for the one edge the stand-in can derive:
+            `DownstreamOf` (from each dataset's `upstreamLineage` to its upstreams), INCOMING
+            (who reads from `urn`) or OUTGOING (what `urn` reads), paged by start/count."""
+            urn = (query.get("urn") or [""])[0]
+            direction = (query.get("direction") or [""])[0]
+            types = query.get("relationshipTypes") or []
+            if not urn or direction not in ("INCOMING", "OUTGOING"):
+                raise ContractViolation("relationships need urn and direction INCOMING|OUTGOING")
+            if types != ["DownstreamOf"]:
+                raise ContractViolation(f"the stand-in derives only DownstreamOf, not {types}")
+            start = int((query.get("start") or ["0"])[0])
+            count = int((query.get("count") or ["200"])[0])
+            with gms.store.lock:
+                lineage = {u: [x.get("dataset") for x in
+                               (e.aspects.get("upstreamLineage") or {}).get("upstreams") or []]
+                           for u, e in gms.store.entities.items()}
+            related = sorted(u for u, ups in lineage.items() if urn in ups) \
+                if direction == "INCOMING" else sorted(set(lineage.get(urn) or []))
+            page = related[start:start + count]
+            self._send(200, {"start": start, "count": len(page), "total": len(related),
+                             "entities": [{"relationshipType": "DownstreamOf", "urn": u}
+                                          for u in page]})
 
         def do_POST(self) -> None:  # noqa: N802
             gms.note(f"POST {self.path}")

@@ -1,0 +1,1 @@
+"""Routers of the web page: browse (search, views, asset), sign-in, tag edits."""
