@@ -39,21 +39,28 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or path.is_relative_to(root)
 
 
-def check_links(root: Path, name: str) -> list[str]:
-    """The folder's visible entries, after checking that none resolves outside `root` (the
-    folder itself included: a binding folder may be a link, but not out of the root)."""
+def check_links(root: Path, name: str) -> dict[str, Path]:
+    """The folder's visible entries and their real paths, after checking that none resolves
+    outside `root` (the folder itself included: a binding folder may be a link, but not out
+    of the root). Only links are resolved: a plain entry's real path is its real folder's."""
     real_root = root.resolve()
     folder = root / name
-    if not _inside(folder.resolve(), real_root):
+    real_folder = folder.resolve()
+    if not _inside(real_folder, real_root):
         raise BindingError(name, "the folder links outside the binding root")
     try:
         entries = visible_entries(folder)
     except OSError as err:
         raise BindingError(name, f"the folder is unreadable ({err.strerror or err})") from err
+    found: dict[str, Path] = {}
     for entry in entries:
-        if not _inside((folder / entry).resolve(), real_root):
-            raise BindingError(name, f"entry `{entry}` links outside the binding root")
-    return entries
+        path = real_folder / entry
+        if path.is_symlink():
+            path = path.resolve()
+            if not _inside(path, real_root):
+                raise BindingError(name, f"entry `{entry}` links outside the binding root")
+        found[entry] = path
+    return found
 
 
 def _read_capped(path: Path, name: str, entry: str) -> bytes:
@@ -88,10 +95,9 @@ def read_entries(root: Path, name: str, wanted: Collection[str]) -> dict[str, st
     checked for links leaving the root; only the wanted ones are read, so a binary keystore
     beside them (which a text reader would choke on) does not matter."""
     found: dict[str, str] = {}
-    for entry in check_links(root, name):
+    for entry, path in check_links(root, name).items():
         if entry not in wanted:
             continue
-        path = (root / name / entry).resolve()
         if path.is_dir():
             continue
         data = _read_capped(path, name, entry)

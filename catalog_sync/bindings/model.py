@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -15,8 +16,10 @@ _TYPE_ALIASES = {"postgres": "postgresql", "pg": "postgresql"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")
 
 
+@functools.lru_cache(maxsize=256)
 def normalize_type(value: str) -> str:
-    """`Postgres` -> `postgresql`; other types lower-cased as they are."""
+    """`Postgres` -> `postgresql`; other types lower-cased as they are (cached: resolution
+    normalises every candidate asset's type on each request)."""
     lowered = value.strip().lower()
     return _TYPE_ALIASES.get(lowered, lowered)
 

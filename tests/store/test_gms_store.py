@@ -13,7 +13,7 @@ from datahub.metadata.schema_classes import TagAssociationClass
 from datahub.specific.aspect_helpers.tags import HasTagsPatch
 
 from catalog_sync.errors import CatalogContractError, CatalogUnavailableError
-from catalog_sync.settings import Settings
+from catalog_sync.settings import Settings, get_settings
 from catalog_sync.store import AssetQuery, EntityKind, TagEdit, open_store
 from catalog_sync.store.gms.store import GmsStore
 from tests.store.conftest import Populated
@@ -163,3 +163,59 @@ def test_reads_are_cached_within_a_window_and_an_edit_here_shows_at_once(
 def test_a_zero_ttl_caches_nothing() -> None:
     store = GmsStore(server="http://127.0.0.1:1", ttl=0)
     assert store.generation != store.generation  # type: ignore[attr-defined]
+
+
+@GMS_ONLY
+def test_a_herd_of_identical_reads_costs_gms_one_search(populated: Populated) -> None:
+    """Eight threads asking at once (as API workers do when a cache window starts) share one
+    GMS search: one reads, the others wait for its answer."""
+    import threading
+
+    gms = _gms(populated.backend)
+    store = populated.backend.store()
+    query = AssetQuery(all_tags=frozenset({"training"}), limit=5)
+    before = len(gms.requests)
+    start, pages = threading.Barrier(8), []
+
+    def read() -> None:
+        start.wait()
+        pages.append(store.search(query))
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(pages) == 8 and all(p == pages[0] for p in pages)
+    graphql = [r for r in gms.requests[before:] if r.startswith("POST /api/graphql")]
+    assert len(graphql) == 1, gms.requests[before:]
+
+
+@GMS_ONLY
+def test_a_warm_read_never_waits_on_gms_and_is_refreshed_behind(populated: Populated) -> None:
+    """The window just ended answers at once while one background read refreshes it; a read
+    older than that is recomputed before answering (nothing is served two windows late)."""
+    import time
+
+    gms = _gms(populated.backend)
+    store = GmsStore(server=get_settings().gms_url or "", ttl=0.4)
+    query = AssetQuery(all_tags=frozenset({"training"}), limit=5)
+
+    def searches() -> int:
+        return sum(r.startswith("POST /api/graphql") for r in gms.requests)
+
+    def next_window() -> None:
+        time.sleep(0.4 - time.monotonic() % 0.4 + 0.01)
+
+    first = store.search(query)
+    next_window()
+    before = searches()
+    assert store.search(query) == first  # the last window's answer, served at once
+    deadline = time.monotonic() + 10
+    while searches() == before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert searches() == before + 1  # refreshed behind the answer
+    time.sleep(1.0)  # two windows and more: the cached answer is too old to serve
+    before = searches()
+    store.search(query)
+    assert searches() == before + 1

@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import requests
 from datahub.configuration.common import GraphError
@@ -94,8 +94,8 @@ class GmsStore:
         self._owns_graph = graph is None
         self._cache: dict[Hashable, tuple[int, Any]] = {}
         self._edits = 0
+        self._flights: dict[Hashable, threading.Event] = {}
         self._lock = threading.Lock()
-        self._checked = float("-inf")
 
     @property
     def graph(self) -> DataHubGraph:
@@ -121,12 +121,59 @@ class GmsStore:
         return (self._edits, self._window())
 
     def _cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once per key and window, however many threads ask at once.
+
+        One thread reads GMS; the others wait for its answer. An answer from the window just
+        ended is served while a background thread refreshes it, so no request waits on GMS
+        once a read is warm (a herd at a window's start costs GMS one read, and nothing served
+        is older than two windows); an older one is recomputed before answering.
+        """
         window = self._window()
         with self._lock:
             hit = self._cache.get(key)
-        if hit is not None and hit[0] == window:
-            value: T = hit[1]
+            if hit is not None and hit[0] == window:
+                value: T = hit[1]
+                return value
+            recent = hit is not None and hit[0] == window - 1
+            flight = self._flights.get(key)
+            leading = flight is None
+            if flight is None:
+                flight = self._flights[key] = threading.Event()
+            edits = self._edits
+        if leading and recent:
+            threading.Thread(target=self._refresh, args=(key, compute, window, edits, flight),
+                             kwargs={"background": True}, daemon=True).start()
+        if recent:
+            return cast(T, hit[1])  # type: ignore[index]
+        if not leading:
+            flight.wait(self.timeout * 3)
+            with self._lock:
+                hit = self._cache.get(key)
+            return cast(T, hit[1]) if hit is not None else compute()  # the leader failed
+        return self._refresh(key, compute, window, edits, flight)
+
+    def _refresh(self, key: Hashable, compute: Callable[[], T], window: int, edits: int,
+                 flight: threading.Event, background: bool = False) -> T:
+        """Compute and keep one answer (unless an edit made here came after it started)."""
+        try:
+            value = compute()
+            with self._lock:
+                if self._edits == edits:
+                    if len(self._cache) >= _CACHE_SIZE:
+                        self._cache.clear()
+                    self._cache[key] = (window, value)
             return value
+        except Exception as err:
+            if not background:
+                raise
+            # Nobody waits on a background refresh: the next read past this window retries
+            # (and reports the failure itself).
+            logger.debug("background refresh of %r failed: %s", key, err)
+            return cast(T, None)
+        finally:
+            with self._lock:
+                self._flights.pop(key, None)
+            flight.set()
         value = compute()
         with self._lock:
             if len(self._cache) >= _CACHE_SIZE:
@@ -262,12 +309,9 @@ class GmsStore:
     def check(self) -> None:
         """A one-entry page: the GraphQL search and the batch read the reads use. A success
         stands for `CHECK_TTL` seconds (health probes come often); a failure always raises."""
-        with self._lock:
-            fresh = time.monotonic() - self._checked < CHECK_TTL
-        if not fresh:
-            self._search(AssetQuery(kind=EntityKind.ALL, limit=1))
-            with self._lock:
-                self._checked = time.monotonic()
+        period = int(time.monotonic() // CHECK_TTL)
+        self._cached(("check", period), lambda: self._search(AssetQuery(kind=EntityKind.ALL,
+                                                                        limit=1)))
 
     def entries(self) -> Iterator[CatalogEntry]:
         for entity in EntityKind.ALL.entity_types:
