@@ -198,7 +198,7 @@ def test_a_warm_read_never_waits_on_gms_and_is_refreshed_behind(populated: Popul
     import time
 
     gms = _gms(populated.backend)
-    store = GmsStore(server=get_settings().gms_url or "", ttl=0.4)
+    store = GmsStore(server=get_settings().gms_url or "", ttl=0.8)  # 0.4 s windows
     query = AssetQuery(all_tags=frozenset({"training"}), limit=5)
 
     def searches() -> int:

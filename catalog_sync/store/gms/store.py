@@ -110,9 +110,11 @@ class GmsStore:
     # Reads ---------------------------------------------------------------------------------
 
     def _window(self) -> int:
-        """Which `ttl`-long window of the monotonic clock this is: reads are cached for the
-        rest of the window they were made in, so nothing is served older than `ttl`."""
-        return int(time.monotonic() // self.ttl) if self.ttl > 0 else time.monotonic_ns()
+        """Which half-`ttl` window of the monotonic clock this is. A read is cached for the rest
+        of its window and served on into the next one only until a refresh lands, so nothing
+        is served older than `ttl` (plus one GMS read)."""
+        half = self.ttl / 2
+        return int(time.monotonic() // half) if half > 0 else time.monotonic_ns()
 
     @property
     def generation(self) -> object:
@@ -126,7 +128,7 @@ class GmsStore:
         One thread reads GMS; the others wait for its answer. An answer from the window just
         ended is served while a background thread refreshes it, so no request waits on GMS
         once a read is warm (a herd at a window's start costs GMS one read, and nothing served
-        is older than two windows); an older one is recomputed before answering.
+        is older than two windows, `ttl`); an older one is recomputed before answering.
         """
         window = self._window()
         with self._lock:
