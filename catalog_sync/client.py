@@ -31,6 +31,7 @@ from catalog_sync.discovery import (
     ResolvedBinding,
 )
 from catalog_sync.discovery.project import project_binding
+from catalog_sync.discovery.resolve import ANY_DATABASE
 from catalog_sync.errors import BadInputError, CatalogSyncError
 from catalog_sync.settings import get_settings
 
@@ -200,7 +201,10 @@ class CatalogClient:
         return self.connection_and_status(**query)[0]
 
     def connection_and_status(self, **query: Any) -> tuple[Connection, PasswordStatus]:
-        """`connection`, and whether the API included the password (if not, why)."""
+        """`connection`, and whether the API included the password (if not, why). A
+        connection is a database's: without a `type`, any database type (`database`), so tags
+        that also land on lake datasets still resolve."""
+        query["type"] = query.get("type") or ANY_DATABASE
         body = self.resolve(**query, format="json")
         assert isinstance(body, dict)
         password = body.get("password")

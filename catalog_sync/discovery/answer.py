@@ -4,7 +4,8 @@ The format decides where it can: `pyarrow`, `fsspec` and `duckdb` are lake shape
 `sqlalchemy` and `jdbc` database ones; a `--type` of `s3`, `gcs` or `file` asks for the lake.
 For `json` and `env` the tags decide: lake datasets only -> the lake answer; database
 bindings only (or nothing) -> the database answer as before; both -> an error asking for a
-`--type`, since a guess would hand a pipeline the wrong store.
+`--type` (`lake` or `database` say just the kind), since a guess would hand a pipeline the
+wrong store.
 """
 
 from __future__ import annotations
@@ -67,8 +68,8 @@ def wants_lake(reader: CatalogReader, tags: Iterable[str], fmt: Format, type: st
     if lake and databases:
         raise AmbiguousMatchError(
             f"{describe_request(tags, type, provider, name)} match {len(lake)} lake datasets and "
-            f"{len(databases)} database bindings; pass --type (s3, gcs, file, or a database "
-            "type)", [*lake, *databases],
+            f"{len(databases)} database bindings; pass --type (lake, s3, gcs or file for the "
+            "datasets; database, or a database type, for the bindings)", [*lake, *databases],
         )
     if not lake and not databases:
         first = _first(reader, tags)

@@ -26,6 +26,11 @@ from catalog_sync.discovery.errors import AmbiguousMatchError, BindingMissingErr
 from catalog_sync.store import AssetQuery, CatalogEntry, CatalogReader, EntityKind
 
 
+# `--type database`: a database binding of any type (as `lake` asks for any lake dataset), for
+# tags that also land on lake datasets.
+ANY_DATABASE = "database"
+
+
 @dataclass(frozen=True, slots=True)
 class ResolvedBinding:
     """A binding named by tagged catalog assets, with the coordinates the catalog records."""
@@ -87,6 +92,8 @@ def database_bindings(
     if name is not None:
         validate_binding_name(name)
     wanted_type = normalize_type(type) if type else None
+    if wanted_type == ANY_DATABASE:
+        wanted_type = None  # a database binding, whatever its type
     grouped: dict[str, tuple[dict[str, str], set[str], list[str]]] = {}
     for entry in _entries(reader, tags):
         props = entry.properties

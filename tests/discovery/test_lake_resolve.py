@@ -261,3 +261,32 @@ def test_a_pipeline_naming_itself_is_recorded(lake: Lake) -> None:
     store = open_store(get_settings())
     cifar = json.loads(_cli("--tag", "training", "--one"))["urn"]
     assert [u.pipeline for u in store.usage_of(cifar)] == ["vision/eval", "vision/train"]
+
+
+def test_tags_on_both_kinds_ask_for_a_kind_and_connection_means_database(lake: Lake) -> None:
+    """`training` lands on the lake dataset and on a database: json resolution is ambiguous
+    (409, naming both), `--type database` / `--type lake` pick the kind, and the client's
+    `connection()` (a database's, by definition) resolves the binding."""
+    from catalog_sync.bindings import Binding
+    from catalog_sync.discovery import AmbiguousMatchError
+    from tests.support.backends import Backend
+    from tests.support.bindings import bitnami_service_binding
+    from tests.support.catalog import database_assets, write_catalog
+
+    project_secret(lake.root, "pg-train", bitnami_service_binding(
+        "pg-train", "trainer", "pw-train", "features", host="pg.internal"))
+    binding = Binding(name="pg-train", type="postgresql", host="pg.internal", port=5432,
+                      database="features")
+    _, assets = database_assets(binding, ["public.samples"], role="training")
+    write_catalog(Backend("lite", lake.workdir / "catalog.db"), assets)
+    with lake.client("secrets") as client:
+        with pytest.raises(AmbiguousMatchError) as caught:
+            client.resolve(tags=["training"])
+        assert "lake datasets" in str(caught.value) and "database bindings" in str(caught.value)
+        assert client.connection(tags=["training"]).binding == "pg-train"
+        by_kind = client.resolve(tags=["training"], type="database")
+        assert isinstance(by_kind, dict) and by_kind["binding"] == "pg-train"
+        lake_answer = client.resolve(tags=["training"], type="lake")
+        assert isinstance(lake_answer, dict)
+        assert [d["binding"]["name"] for d in lake_answer["datasets"]] == ["lake-train"]
+    assert "pg-train" in _cli("--tag", "training", "--type", "database", "--no-password")
