@@ -10,7 +10,6 @@ shape (`tags` as names, `fields` with path/native_type/nullable/description).
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any

@@ -25,7 +25,6 @@ from catalog_sync.bindings import (
 from catalog_sync.discovery.errors import AmbiguousMatchError, BindingMissingError, NoMatchError
 from catalog_sync.store import AssetQuery, CatalogEntry, CatalogReader, EntityKind
 
-
 # `--type database`: a database binding of any type (as `lake` asks for any lake dataset), for
 # tags that also land on lake datasets.
 ANY_DATABASE = "database"
