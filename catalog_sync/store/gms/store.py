@@ -176,12 +176,6 @@ class GmsStore:
             with self._lock:
                 self._flights.pop(key, None)
             flight.set()
-        value = compute()
-        with self._lock:
-            if len(self._cache) >= _CACHE_SIZE:
-                self._cache.clear()
-            self._cache[key] = (window, value)
-        return value
 
     def _fetch(
         self, entity: str, urns: Sequence[str], details: bool = False
@@ -310,7 +304,8 @@ class GmsStore:
 
     def check(self) -> None:
         """A one-entry page: the GraphQL search and the batch read the reads use. A success
-        stands for `CHECK_TTL` seconds (health probes come often); a failure always raises."""
+        stands for the rest of its `CHECK_TTL` period, shared by every probe in it (health
+        probes come often); a failure always raises."""
         period = int(time.monotonic() // CHECK_TTL)
         self._cached(("check", period), lambda: self._search(AssetQuery(kind=EntityKind.ALL,
                                                                         limit=1)))
