@@ -52,10 +52,13 @@ ASPECT_OF_URNS_SQL = (
 LATEST_ASPECTS_SQL = (
     "SELECT aspect_name, metadata FROM metadata_aspect_v2 WHERE urn = ? AND version = 0"
 )
-# The jobs whose inputs name a dataset (a usage lookup; `instr`, not LIKE: URNs hold `_`).
+# The jobs whose inputs name a dataset (a usage lookup; `instr`, not LIKE: URNs hold `_`). The
+# dataJob URNs are a range of the (urn, aspect_name, version) index (';' follows ':'), so the
+# lookup reads the jobs' rows only, not the whole table (a LIKE prefix cannot use the index).
 JOBS_READING_SQL = (
-    "SELECT urn, metadata FROM metadata_aspect_v2 WHERE aspect_name = 'dataJobInputOutput' "
-    "AND version = 0 AND urn LIKE 'urn:li:dataJob:%' AND instr(metadata, ?) > 0 ORDER BY urn"
+    "SELECT urn, metadata FROM metadata_aspect_v2 WHERE urn >= 'urn:li:dataJob:' "
+    "AND urn < 'urn:li:dataJob;' AND aspect_name = 'dataJobInputOutput' AND version = 0 "
+    "AND instr(metadata, ?) > 0 ORDER BY urn"
 )
 LINEAGE_SQL = (
     "SELECT urn, metadata FROM metadata_aspect_v2 WHERE aspect_name = 'upstreamLineage' "
